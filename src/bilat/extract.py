@@ -1,0 +1,531 @@
+"""Extract: sentences -> event candidates, by the codebook's triggers and the parse.
+
+A candidate is one type of event reported in one sentence, with the raw names around its
+trigger sorted into sides (subject, object, location, topic). ``resolve`` turns those names
+into people, organisations and countries; ``merge`` keeps the candidates that hold up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .annotate import GAZETTEER_SPANS, TRIGGER_SPANS
+from .annotate.article import AnnotatedArticle, Sentence
+from .codebook import Codebook, Trigger, load_codebook
+from .knowledge import load_knowledge
+
+NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
+PRONOUNS = {"he", "she", "his", "her", "him"}
+TOPIC_PREPS = {"on", "about", "regarding", "over", "concerning", "into"}
+TOPIC_HEADS = {"situation", "crisis", "war", "conflict", "developments", "development",
+               "peace", "stability", "security", "tensions", "tension", "attack", "attacks",
+               "invasion", "aggression", "threat", "threats", "issue", "issues", "region"}
+LOCATION_PREPS = {"in", "at"}
+REPORTING_VERBS = {"say", "report", "state", "tell", "add", "note", "according", "quote",
+                   "announce", "confirm", "tweet", "post", "write"}
+# What the tagger sometimes takes for a name: acronyms of document types, bare title words.
+NOT_NAMES = {"MoU", "MoUs", "MoA", "LoI", "Defence", "Defense", "Ministry", "Minister",
+             "Secretary", "Navy", "Army"}
+
+AGREEMENT_WORDS = {"agreement", "agreements", "mou", "mous", "memorandum", "memoranda", "pact",
+                   "pacts", "treaty", "treaties", "accord", "accords", "arrangement",
+                   "arrangements", "roadmap", "framework", "protocol", "declaration",
+                   "loi", "moa", "charter", "understanding", "compact", "partnership"}
+DEAL_WORDS = {"contract", "contracts", "deal", "deals", "order", "orders", "procurement",
+              "purchase", "sale", "sales", "acquisition", "export", "exports", "loa"}
+DEAL_VERBS = {"sign", "ink", "seal", "clinch", "award", "finalise", "finalize", "conclude",
+              "approve", "clear", "announce", "win", "place", "negotiate", "deliver", "buy",
+              "purchase", "procure", "acquire", "order", "sell", "export", "supply", "unveil",
+              "secure", "bag", "receive", "hand", "induct", "commission"}
+EXERCISE_CUES = {"joint", "bilateral", "trilateral", "multilateral", "naval", "military",
+                 "maritime", "air", "army", "combined", "counter-terrorism", "war", "field",
+                 "amphibious", "special", "forces", "navy", "navies", "armies", "troops",
+                 "exercise", "edition", "contingent", "drills", "warships", "ships", "fighter"}
+AID_CUES = {"military", "security", "defence", "defense", "weapons", "arms", "lethal",
+            "equipment", "package", "drawdown", "ammunition", "munitions", "artillery",
+            "missiles", "humanitarian", "grant", "grants", "financing", "fmf"}
+ACTION_VERBS_FOR_NOUNS = {"hold", "have", "conduct", "begin", "start", "conclude", "end",
+                          "host", "attend", "participate", "take", "launch", "kick", "culminate",
+                          "co-chair", "chair", "commence", "open", "close", "mark", "join",
+                          "wrap", "address", "be"}
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name (or pronoun) in a sentence, with its place relative to the trigger."""
+
+    start: int  # token index in the paragraph Doc
+    end: int
+    text: str
+    label: str  # gazetteer label, NER label, "PREFIX" or "PRONOUN"
+    key: str | None
+    side: str  # "subject", "object", "location" or "topic"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    type: str
+    triggers: tuple[str, ...]
+    sentence: Sentence
+    trigger_start: int  # token index of the trigger's head in the paragraph Doc
+    names: tuple[Name, ...]
+    mode: str | None = None
+    status: str | None = None
+    planned: bool = False
+    agreement: str | None = None
+    direction: str | None = None  # DEAL: "buy" or "sell", by the verb
+    forum: str | None = None  # a named meeting: "India-Italy Defence Industry Roundtable"
+    cues: frozenset[str] = field(default_factory=frozenset)
+
+
+def extract_candidates(annotated: AnnotatedArticle) -> Iterator[Candidate]:
+    codebook = load_codebook()
+    for sentence in annotated.sentences:
+        yield from _sentence_candidates(sentence, codebook)
+
+
+def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Candidate]:
+    sent = sentence.span
+    doc = sent.doc
+    triggers = [s for s in doc.spans[TRIGGER_SPANS] if sent.start <= s.start and s.end <= sent.end]
+    if not triggers:
+        return
+    lemmas = {t.lemma_.lower() for t in sent}
+    lowers = {t.lower_ for t in sent}
+    by_type: dict[str, Candidate] = {}
+    agreements: list[Candidate] = []
+    for span in triggers:
+        trigger = codebook.trigger_by_id[span.label_]
+        if trigger.max_gap is not None and len(span) > trigger.max_gap + 2:
+            continue
+        head = _head(span)
+        event_type = _event_type(trigger, span, sent, lemmas, lowers)
+        if event_type is None:
+            continue
+        if _hedged(head, sent, codebook) or _negated(head, codebook):
+            continue
+        names = _names(sent, head, event_type, span)
+        if not _plausible(trigger, event_type, span, head, sent, names, lemmas, lowers):
+            continue
+        candidate = Candidate(
+            type=event_type,
+            triggers=(trigger.id,),
+            sentence=sentence,
+            trigger_start=head.i,
+            names=tuple(names),
+            mode=trigger.mode,
+            status=_status(trigger, event_type, head, sent, lemmas),
+            planned=_planned(head, sent, codebook),
+            agreement=_agreement_name(sent, head) if event_type == "AGREEMENT" else None,
+            direction=_deal_direction(sent, head) if event_type == "DEAL" else None,
+            forum=_forum(head) if event_type == "MEETING" else None,
+            cues=frozenset(lowers),
+        )
+        if event_type == "AGREEMENT":
+            agreements.append(candidate)
+            continue
+        if event_type in by_type:
+            candidate = _combine(by_type[event_type], candidate)
+        by_type[event_type] = candidate
+    yield from _distinct_agreements(agreements)
+    yield from by_type.values()
+
+
+def _combine(first: Candidate, second: Candidate) -> Candidate:
+    """Two triggers of one type in a sentence report one event: keep the richer reading."""
+    keep = first if len(first.names) >= len(second.names) else second
+    return Candidate(
+        type=keep.type, triggers=first.triggers + second.triggers, sentence=keep.sentence,
+        trigger_start=keep.trigger_start, names=keep.names,
+        mode=first.mode or second.mode, status=_stronger_status(first.status, second.status),
+        planned=first.planned and second.planned, agreement=first.agreement or second.agreement,
+        direction=first.direction or second.direction, forum=first.forum or second.forum,
+        cues=keep.cues,
+    )
+
+
+STATUS_ORDER = ["announced", "negotiating", "approved", "signed", "delivered"]
+
+
+def _stronger_status(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return a or b
+    return max(a, b, key=STATUS_ORDER.index) if a in STATUS_ORDER and b in STATUS_ORDER else a
+
+
+def _distinct_agreements(candidates: list[Candidate]) -> Iterator[Candidate]:
+    """One candidate per agreement named in the sentence; unnamed ones fold together."""
+    seen: dict[str | None, Candidate] = {}
+    for candidate in candidates:
+        key = candidate.agreement
+        if key in seen:
+            seen[key] = _combine(seen[key], candidate)
+        else:
+            seen[key] = candidate
+    named = {k: v for k, v in seen.items() if k}
+    if named and None in seen:
+        seen.pop(None)
+    for candidate in seen.values():
+        for name in _split_agreements(candidate):
+            yield name
+
+
+def _split_agreements(candidate: Candidate) -> Iterator[Candidate]:
+    names = _all_agreement_names(candidate.sentence.span)
+    if len(names) < 2:
+        yield candidate
+        return
+    for name in names:
+        yield Candidate(**{**candidate.__dict__, "agreement": name})
+
+
+def _head(span: Span) -> Token:
+    """The token of a trigger span whose head lies outside the span."""
+    for token in span:
+        if token.head.i < span.start or token.head.i >= span.end or token.head == token:
+            return token
+    return span.root
+
+
+def _event_type(trigger: Trigger, span: Span, sent: Span, lemmas: set[str],
+                lowers: set[str]) -> str | None:
+    if trigger.id in ("agree_sign", "agree_signing"):
+        # "signed" reports an agreement or a deal according to what was signed.
+        has_agreement = bool(lowers & AGREEMENT_WORDS)
+        has_deal = bool(lowers & DEAL_WORDS)
+        if has_deal and not has_agreement:
+            return "DEAL"
+        if has_agreement:
+            return "AGREEMENT"
+        return None
+    if trigger.id == "agree_agreed":
+        # "agreed to conclude/sign/draft an agreement" is a planned agreement; "agreed to
+        # deepen ties" is an aim, not an event.
+        if lowers & AGREEMENT_WORDS and lemmas & {"conclude", "sign", "draft", "finalise",
+                                                   "finalize", "negotiate", "work"}:
+            return "AGREEMENT"
+        return None
+    return trigger.type
+
+
+def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent: Span,
+               names: list[Name], lemmas: set[str], lowers: set[str]) -> bool:
+    """Type-specific evidence that the trigger reports an event, not a topic or a comment."""
+    people = [n for n in names if n.label in ("PERSON", "PRONOUN") and n.side != "topic"]
+    if trigger.require_entity == "person" and not people:
+        return False
+    if trigger.call_on and _followed_by_to_verb(span):
+        return False  # "called on X to stop" is a demand, not a meeting
+    if event_type == "DEAL":
+        if trigger.id == "deal_contract" and not (
+                lemmas & DEAL_VERBS or _has_money_or_platform(sent, names)):
+            return False
+        if trigger.id in ("deal_buy", "deal_sell", "deal_approve", "deal_deliver") and not (
+                _has_money_or_platform(sent, names) or lowers & DEAL_WORDS):
+            return False
+        if lowers & {"aid", "assistance", "donated", "donate", "gift", "gifted"} and not (
+                lowers & DEAL_WORDS):
+            return False
+    if event_type == "EXERCISE":
+        if not (lowers & EXERCISE_CUES or any(t.text[:1].isupper() for t in span)):
+            return False
+        if span[0].lower_ in ("exercise", "exercises") and head.pos_ == "VERB":
+            return False  # "exercise restraint", "exercise its right"
+        if head.lower_ in ("exercise", "exercises") and _is_verb_use(head):
+            return False
+    if event_type == "AID":
+        if not lowers & AID_CUES:
+            return False
+        if trigger.require_aid_cue and not lowers & {"gift", "gifted", "donation", "aid",
+                                                      "assistance", "grant"}:
+            return False
+    if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN"):
+        # A bare noun ("the meeting focused on ...") refers back; it adds a source to an
+        # event another sentence reports but proposes none without participants.
+        if not any(n.side in ("subject", "object") and n.label != "TOPIC" for n in names):
+            return False
+    return True
+
+
+def _is_verb_use(token: Token) -> bool:
+    return token.dep_ == "ROOT" and token.pos_ == "VERB"
+
+
+def _followed_by_to_verb(span: Span) -> bool:
+    doc = span.doc
+    for token in doc[span.end: min(span.end + 8, span.sent.end)]:
+        if token.lower_ == "to" and token.i + 1 < len(doc) and doc[token.i + 1].pos_ in (
+                "VERB", "AUX"):
+            return True
+        if token.is_punct and token.text in ".;":
+            break
+    return False
+
+
+def _has_money_or_platform(sent: Span, names: list[Name]) -> bool:
+    if any(n.label == "PLATFORM" for n in names):
+        return True
+    return any(t.ent_type_ == "MONEY" or t.text in ("$", "€", "£", "₹", "¥") or
+               t.lower_ in ("crore", "rs", "rs.", "inr", "usd", "eur", "gbp")
+               for t in sent)
+
+
+def _hedged(head: Token, sent: Span, codebook: Codebook) -> bool:
+    """Is the trigger governed by a hope, aim, possibility or comment?"""
+    planned_governors = {"scheduled", "set", "slated", "due", "expected", "plan", "plans",
+                         "planned", "likely"}
+    for ancestor in _ancestors(head, sent, limit=4):
+        word = ancestor.lower_
+        if word in planned_governors and _to_infinitive_between(ancestor, head):
+            return False
+        if word in codebook.hedges or ancestor.lemma_.lower() in codebook.hedges:
+            return True
+    for child in head.children:
+        if child.dep_ == "aux" and child.lower_ in codebook.hedges:
+            return True
+    return False
+
+
+def _to_infinitive_between(governor: Token, head: Token) -> bool:
+    return any(c.lower_ == "to" for c in head.children) or governor.i < head.i
+
+
+def _negated(head: Token, codebook: Codebook) -> bool:
+    for token in [head, *(_ancestors(head, head.sent, limit=2))]:
+        for child in token.children:
+            if child.dep_ == "neg" or child.lower_ in ("never",):
+                return True
+        if token.lemma_.lower() in ("cancel", "postpone", "scrap", "deny", "reject"):
+            return True
+    return False
+
+
+def _planned(head: Token, sent: Span, codebook: Codebook) -> bool:
+    tokens = [head, *(_ancestors(head, sent, limit=3))]
+    for token in tokens:
+        for child in token.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in ("will", "shall", "'ll"):
+                return True
+            if child.dep_ == "aux" and child.lower_ == "to" and token.i == head.i:
+                governor = head.head
+                if governor.lower_ in codebook.planned or governor.lemma_ in codebook.planned:
+                    return True
+        if token.lower_ in ("scheduled", "slated", "due", "upcoming", "forthcoming"):
+            return True
+    window = sent.doc[max(sent.start, head.i - 3): head.i]
+    return any(t.lower_ in ("upcoming", "forthcoming", "proposed", "planned", "next")
+               for t in window)
+
+
+def _status(trigger: Trigger, event_type: str, head: Token, sent: Span,
+            lemmas: set[str]) -> str | None:
+    if event_type == "DEAL":
+        if trigger.status:
+            return trigger.status
+        if lemmas & {"deliver", "delivery", "handover", "induct", "receive", "arrive"}:
+            return "delivered"
+        if lemmas & {"sign", "ink", "seal", "clinch", "award", "finalise", "finalize",
+                     "conclude"}:
+            return "signed"
+        if lemmas & {"approve", "clear", "approval", "clearance"}:
+            return "approved"
+        if lemmas & {"negotiate", "negotiation", "talk"}:
+            return "negotiating"
+        return "announced"
+    if event_type == "AGREEMENT":
+        return "signed"
+    return None
+
+
+def _ancestors(token: Token, sent: Span, limit: int) -> Iterator[Token]:
+    current = token
+    for _ in range(limit):
+        if current.head == current or not (sent.start <= current.head.i < sent.end):
+            return
+        current = current.head
+        yield current
+
+
+def _governing_verb(head: Token, sent: Span) -> Token | None:
+    if head.pos_ in ("VERB", "AUX"):
+        return head
+    for ancestor in _ancestors(head, sent, limit=4):
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    return None
+
+
+def _names(sent: Span, head: Token, event_type: str, trigger: Span) -> list[Name]:
+    """Every name in the sentence, with its side relative to the trigger at ``head``."""
+    doc = sent.doc
+    found: list[tuple[int, int, str, str | None]] = []
+    taken: set[int] = set()
+    for span in doc.spans[GAZETTEER_SPANS]:
+        if sent.start <= span.start and span.end <= sent.end and span.label_ != "NOT_COUNTRY":
+            found.append((span.start, span.end, span.label_, span.kb_id_ or None))
+            taken.update(range(span.start, span.end))
+    blocked = {i for s in doc.spans[GAZETTEER_SPANS] if s.label_ == "NOT_COUNTRY"
+               for i in range(s.start, s.end)}
+    for ent in sent.ents:
+        if ent.label_ in NER_LABELS and not taken.intersection(range(ent.start, ent.end)) \
+                and not blocked.intersection(range(ent.start, ent.end)) \
+                and ent.text not in NOT_NAMES and ent.text.lstrip("the ") not in NOT_NAMES:
+            found.append((ent.start, ent.end, ent.label_, None))
+            taken.update(range(ent.start, ent.end))
+    kb = load_knowledge()
+    for token in sent:
+        if token.i in taken or token.i in blocked:
+            continue
+        nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        if nxt is not None and nxt.text in ("-", "–") and kb.prefix(token.text):
+            found.append((token.i, token.i + 1, "PREFIX", kb.prefix(token.text)))
+        elif token.lower_ in PRONOUNS and token.pos_ == "PRON":
+            found.append((token.i, token.i + 1, "PRONOUN", None))
+    found.sort()
+    subject_tokens = _subject_tokens(head, sent)
+    names = []
+    for start, end, label, key in found:
+        side = _side(doc[start:end], head, sent, subject_tokens, label, trigger)
+        names.append(Name(start=start, end=end, text=doc[start:end].text, label=label, key=key,
+                          side=side))
+    return names
+
+
+def _subject_tokens(head: Token, sent: Span) -> set[int]:
+    """Tokens on the trigger's subject side: its subject, or a noun trigger's possessor."""
+    tokens: set[int] = set()
+
+    def take(anchor: Token, deps: tuple[str, ...]) -> None:
+        for child in anchor.children:
+            if child.dep_ in deps:
+                tokens.update(t.i for t in child.subtree)
+
+    if head.pos_ in ("VERB", "AUX"):
+        take(head, ("nsubj", "nsubjpass", "csubj", "agent"))
+        return tokens
+    take(head, ("poss",))
+    for child in head.children:  # "the visit of X", "talks by X"
+        if child.dep_ == "prep" and child.lower_ in ("of", "by"):
+            tokens.update(t.i for t in child.subtree)
+    verb = _governing_verb(head, sent)
+    if verb is not None:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+        if not any(head in c.subtree for c in subjects):
+            for child in subjects:
+                tokens.update(t.i for t in child.subtree)
+    return tokens
+
+
+def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: str,
+          trigger: Span) -> str:
+    root = span.root
+    chain = [root, *_ancestors(root, sent, limit=6)]
+    for ancestor in chain:
+        if ancestor == head or trigger.start <= ancestor.i < trigger.end:
+            break
+        if ancestor.dep_ == "prep" and ancestor.lower_ in TOPIC_PREPS:
+            return "topic"
+        if ancestor.lower_ in TOPIC_HEADS and ancestor.i != root.i:
+            return "topic"
+        if ancestor.lemma_ in REPORTING_VERBS and ancestor.pos_ == "VERB" and \
+                root.dep_ in ("nsubj", "nsubjpass") and ancestor is root.head:
+            return "topic"  # "..., the Ministry of Defence said": the reporter, not a party
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATION_PREPS and \
+            label in ("PLACE", "GPE", "COUNTRY", "LOC", "FAC") and \
+            root.head.head.lower_ not in TOPIC_HEADS:
+        return "location"
+    if subject_tokens:
+        inside = any(t.i in subject_tokens for t in span)
+        return "subject" if inside else "object"
+    return "subject" if span.end <= trigger.start else "object"
+
+
+def _agreement_chunks(sent: Span) -> list[Span]:
+    chunks = []
+    for chunk in sent.noun_chunks:
+        words = {t.lower_ for t in chunk}
+        before = chunk.doc[chunk.start - 1] if chunk.start > 0 else None
+        if words & AGREEMENT_WORDS and not (before is not None and before.text == "("):
+            chunks.append(chunk)
+    return chunks
+
+
+_BRACKETED = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def _clean_agreement(chunk: Span) -> str | None:
+    tokens = [t for t in chunk if t.dep_ not in ("det", "poss", "nummod") and
+              t.lower_ not in ("important", "key", "landmark", "historic", "new", "two",
+                               "several", "significant", "three", "four")]
+    if not tokens:
+        return None
+    text = chunk.doc[tokens[0].i: chunk.end].text
+    text = _BRACKETED.sub("", text).strip()
+    # Extend "Memorandum of Understanding" and "Agreement on X" over their 'of/on' tail.
+    tail = chunk.doc[chunk.end: min(chunk.end + 12, chunk.sent.end)]
+    if len(tail) and tail[0].lower_ in ("of", "on", "for", "regarding", "concerning") and \
+            (tail[0].lower_ != "of" or chunk.root.lower_ in ("memorandum", "letter")):
+        extension = []
+        for token in tail:
+            if token.is_punct and token.text not in ("-", "–") or token.lower_ in (
+                    "between", "with", "was", "were", "by", "during", "at", "and"):
+                break
+            extension.append(token)
+        if extension:
+            text = f"{text} {chunk.doc[extension[0].i: extension[-1].i + 1].text}"
+    return text or None
+
+
+def _all_agreement_names(sent: Span) -> list[str]:
+    names: list[str] = []
+    for chunk in _agreement_chunks(sent):
+        name = _clean_agreement(chunk)
+        if not name:
+            continue
+        name = name.strip("()[] ")
+        if name in names or name.lower() in ("agreement", "agreements", "mou", "mous") or \
+                f"({name})" in sent.text:
+            continue
+        names.append(name)
+    # "an MoU" and "Memorandum of Understanding (MoU)" in one chunk list name one thing
+    return [n for n in names if not any(n != m and n in m for m in names)]
+
+
+def _agreement_name(sent: Span, head: Token) -> str | None:
+    names = _all_agreement_names(sent)
+    return names[0] if names else None
+
+
+def _forum(head: Token) -> str | None:
+    """The proper name of a meeting the trigger is part of ("... Defence Industry Roundtable")."""
+    noun = head
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    if noun.dep_ == "compound" and noun.head.pos_ in ("NOUN", "PROPN"):
+        noun = noun.head
+    left = [t for t in noun.lefts if t.dep_ in ("compound", "amod", "nmod") and
+            (t.is_title or t.is_upper or t.like_num)]
+    if not left and not noun.is_title:
+        return None
+    start = min([t.left_edge.i for t in left] + [noun.i])
+    tokens = [t for t in noun.doc[start: noun.i + 1] if t.dep_ not in ("det", "poss")
+              and not t.is_punct or t.text in ("-", "–", "+")]
+    words = [t for t in tokens if t.is_alpha]
+    if len(words) < 2 or not any(t.is_title or t.is_upper for t in words):
+        return None
+    text = noun.doc[tokens[0].i: noun.i + 1].text
+    return re.sub(r"^(?:\d+(?:st|nd|rd|th)\s+)", "", text)
+
+
+def _deal_direction(sent: Span, head: Token) -> str | None:
+    for token in [head, *_ancestors(head, sent, limit=3)]:
+        lemma = token.lemma_.lower()
+        if lemma in ("buy", "purchase", "procure", "acquire", "order", "receive", "induct"):
+            return "buy"
+        if lemma in ("sell", "export", "supply", "deliver", "offer"):
+            return "sell"
+    return None
