@@ -23,7 +23,7 @@ from .extract import extract_candidates
 from .ingest import read_inputs
 from .merge import merge_mentions
 from .records import Article, Document, Event, Problem
-from .resolve import resolve_candidates
+from .resolve.mentions import resolve_candidates
 
 
 @dataclass(frozen=True)

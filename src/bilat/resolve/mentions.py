@@ -1,0 +1,332 @@
+"""Event candidates -> mentions with canonical people, countries, dates and money.
+
+``resolve_candidates`` reads one annotated article's candidates in order. People resolve
+across the article (``people.ArticleEntities``); countries come from names, demonyms,
+compounds, organisations, places and dialogues; dates resolve against the publication
+date (``dates``); amounts normalise to ISO 4217 (``money``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from ..annotate.article import AnnotatedArticle
+from ..codebook import load_codebook
+from ..extract import Candidate, Name
+from ..knowledge import load_knowledge
+from ..records import Entity, Location, Mention, SourceRef
+from .dates import find_dates
+from .money import find_amounts
+from .people import ArticleEntities
+
+QUANTITY_NOUNS = {"jets", "aircraft", "fighters", "helicopters", "drones", "ships", "vessels",
+                  "submarines", "frigates", "destroyers", "corvettes", "units", "guns",
+                  "howitzers", "tanks", "missiles", "systems", "launchers", "engines",
+                  "planes", "vehicles", "radars", "rifles", "batteries", "boats"}
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
+SYMMETRIC = {"MEETING", "CALL", "EXERCISE", "AGREEMENT"}
+DYAD_CUES = {"bilateral", "counterpart", "counterparts", "both", "two"}
+
+
+def resolve_candidates(annotated: AnnotatedArticle,
+                       candidates: Iterable[Candidate]) -> Iterator[Mention]:
+    entities = ArticleEntities(annotated)
+    article = annotated.article
+    dyad = _main_dyad(annotated, entities)
+    previous: list[Mention] = []
+    for candidate in candidates:
+        mention = _resolve(candidate, entities, article.date, dyad, previous,
+                           article.id, article.url)
+        if mention is not None:
+            previous.append(mention)
+            yield mention
+
+
+def _main_dyad(annotated: AnnotatedArticle, entities: ArticleEntities) -> tuple[str, ...]:
+    """The country pair the article is about: its most frequent compound ("India-Italy")."""
+    kb = load_knowledge()
+    pairs: Counter[tuple[str, ...]] = Counter()
+    for sentence in annotated.sentences:
+        tokens = list(sentence.span)
+        for a, dash, b in zip(tokens, tokens[1:], tokens[2:], strict=False):
+            if dash.text in ("-", "–", "—"):
+                first = kb.country(a.text) or kb.prefix(a.text)
+                second = kb.country(b.text)
+                if first and second and first != second:
+                    pairs[tuple(sorted((first, second)))] += 1
+    return pairs.most_common(1)[0][0] if pairs else ()
+
+
+def _entity_for(name: Name, candidate: Candidate, entities: ArticleEntities) -> Entity | None:
+    sentence = candidate.sentence
+    kb = load_knowledge()
+    if name.label == "PERSON":
+        person = entities.person_at(sentence, name.start)
+        return person.entity() if person else None
+    if name.label == "PRONOUN":
+        person = entities.pronoun(sentence, name.start)
+        return person.entity() if person else None
+    if name.label == "ORG":
+        return entities.organisation(name.key or name.text)
+    if name.label in ("COUNTRY", "DEMONYM", "PREFIX", "PLACE", "GPE", "NORP", "LOC", "FAC"):
+        code = entities.country_of_name(name.label, name.key, name.text)
+        if code is None:
+            if name.label == "GPE":
+                return None
+            return None
+        if name.label in ("PLACE", "LOC", "FAC", "GPE") and not kb.country(name.text):
+            return Entity(name=kb.country_name(code), kind="country", country=code)
+        return Entity(name=kb.country_name(code), kind="country", country=code)
+    return None
+
+
+def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | None,
+             dyad: tuple[str, ...], previous: list[Mention], doc_id: str,
+             url: str | None) -> Mention | None:
+    kb = load_knowledge()
+    codebook = load_codebook()
+    spec = codebook.types[candidate.type]
+    sides: dict[str, list[Entity]] = {"subject": [], "object": []}
+    location: Location | None = None
+    destination: Location | None = None
+    forum: str | None = candidate.forum
+    platform: str | None = None
+    group_members: list[str] = []
+    for name in candidate.names:
+        if name.label == "DIALOGUE":
+            dialogue = kb.dialogue(name.key or name.text)
+            if dialogue is not None:
+                forum = dialogue.name
+                group_members.extend(dialogue.countries)
+            continue
+        if name.label == "PLATFORM":
+            platform = platform or (kb.platform(name.key or name.text).name
+                                    if kb.platform(name.key or name.text) else name.text)
+            continue
+        if name.label == "GROUP" and name.side in ("subject", "object"):
+            group = kb.group(name.key or name.text)
+            if group is not None:
+                group_members.extend(group.members)
+            continue
+        entity = _entity_for(name, candidate, entities)
+        if entity is None or (entity.kind == "organization" and entity.country is None):
+            continue
+        if name.side == "location":
+            if location is None:
+                location = Location(name=_place_name(name), country=entity.country)
+            continue
+        if name.side == "topic":
+            continue
+        if candidate.type == "VISIT" and entity.kind == "country" and name.side == "object":
+            destination = destination or Location(name=_place_name(name), country=entity.country)
+        if entity not in sides[name.side]:
+            sides[name.side].append(entity)
+    visitors = {e.country for e in sides["subject"]}
+    if destination is not None and destination.country in visitors:
+        destination = None  # a visit is to somewhere else than the visitor's country
+    if candidate.type == "VISIT" and destination is None and location is not None and \
+            location.country not in visitors:
+        destination = location
+    if candidate.type == "VISIT":
+        location = destination
+
+    countries = {e.country for side in sides.values() for e in side
+                 if e.country and not e.country.startswith("?")}
+    if location and location.country and candidate.type == "VISIT":
+        countries.add(location.country)
+    countries.update(group_members)
+    cues = candidate.cues
+    if len(countries) == 1 and dyad and next(iter(countries)) in dyad and (
+            cues & DYAD_CUES or forum or any(e.country == "?counterpart"
+                                            for s in sides.values() for e in s)
+            or candidate.type in ("VISIT", "MEETING", "AGREEMENT")):
+        countries.update(dyad)
+    _settle_counterparts(sides, countries)
+    if candidate.type == "DEAL" and len(countries) == 1 and platform:
+        maker = kb.platform(platform)
+        if maker is not None and maker.country and maker.country not in countries:
+            countries.add(maker.country)
+
+    sentence = candidate.sentence
+    future = candidate.planned
+    date, end_date, stated = _date(candidate, reference, future, previous, countries)
+    amount = _amount(candidate)
+    actor, recipient = _split_sides(candidate.type, sides, destination)
+    buyer, seller = _deal_parties(candidate, actor, recipient, countries, platform)
+    status = "planned" if candidate.planned else candidate.status
+    if candidate.type == "DEAL" and candidate.planned:
+        status = "negotiating" if "negotiat" in sentence.text else "announced"
+    mode = candidate.mode or spec.default_mode
+    if candidate.type == "MEETING" and len(countries) > 2:
+        mode = "multilateral"
+    context = _context(candidate, spec.context, platform)
+    confidence = _confidence(candidate, actor, recipient, date, countries)
+    return Mention(
+        type=candidate.type, mode=mode, context=context, status=status,
+        planned=candidate.planned,
+        source=SourceRef(document=doc_id, url=url, sentence=sentence.text,
+                         start=sentence.start, end=sentence.end),
+        actor=tuple(actor), recipient=tuple(recipient), countries=tuple(sorted(countries)),
+        location=location, date=date, end_date=end_date, date_stated=stated, amount=amount,
+        quantity=_quantity(candidate) if candidate.type in ("DEAL", "AID") else None,
+        platform=platform if candidate.type in ("DEAL", "AID", "EXERCISE") else None,
+        agreement=candidate.agreement, forum=forum, buyer=buyer, seller=seller,
+        confidence=confidence,
+    )
+
+
+def _place_name(name: Name) -> str:
+    text = name.text
+    for article in ("the ", "The "):
+        if text.startswith(article):
+            text = text[len(article):]
+    return text
+
+
+def _settle_counterparts(sides: dict[str, list[Entity]], countries: set[str]) -> None:
+    """'his UK counterpart' has a country; a bare 'counterpart' is from the other side."""
+    for side in sides.values():
+        for index, entity in enumerate(side):
+            if entity.country == "?counterpart":
+                others = [e.country for s in sides.values() for e in s
+                          if e.country and not e.country.startswith("?")]
+                left = sorted(countries - set(others[:1]))
+                side[index] = Entity(name=entity.name, kind=entity.kind, role=entity.role,
+                                     organization=entity.organization,
+                                     country=left[0] if len(left) == 1 else None)
+
+
+def _split_sides(event_type: str, sides: dict[str, list[Entity]],
+                 destination: Location | None) -> tuple[list[Entity], list[Entity]]:
+    actor = _prefer_people(sides["subject"])
+    recipient = _prefer_people(sides["object"])
+    if event_type == "VISIT" and destination is not None and destination.country:
+        host = [e for e in recipient if e.country == destination.country]
+        if not host:
+            recipient = [Entity(name=load_knowledge().country_name(destination.country),
+                                kind="country", country=destination.country)] + recipient
+    if not actor and recipient:
+        # "X and Y met", "talks between X and Y": split the one list by country
+        first = recipient[0].country
+        actor = [e for e in recipient if e.country == first]
+        recipient = [e for e in recipient if e.country != first]
+    elif actor and not recipient or (actor and recipient and event_type in SYMMETRIC and
+                                     {e.country for e in actor} == {e.country for e in recipient}):
+        everyone = actor + [e for e in recipient if e not in actor]
+        first = everyone[0].country
+        actor = [e for e in everyone if e.country == first]
+        recipient = [e for e in everyone if e.country != first]
+    # One country on both sides means the split went wrong: keep each country on one side.
+    actor_countries = {e.country for e in actor}
+    recipient = [e for e in recipient if e.country not in actor_countries or e.country is None]
+    return actor, recipient
+
+
+def _prefer_people(entities: list[Entity]) -> list[Entity]:
+    """People stand for their country; a country entity stays only if no one represents it."""
+    people = [e for e in entities if e.kind != "country"]
+    represented = {e.country for e in people}
+    return people + [e for e in entities if e.kind == "country" and e.country not in represented]
+
+
+def _deal_parties(candidate: Candidate, actor: list[Entity], recipient: list[Entity],
+                  countries: set[str], platform: str | None) -> tuple[str | None, str | None]:
+    if candidate.type not in ("DEAL", "AID") or len(countries) != 2:
+        return None, None
+    subject = next((e.country for e in actor if e.country), None)
+    if subject is None:
+        return None, None
+    other = next(iter(countries - {subject}), None)
+    if candidate.type == "AID":
+        return other, subject  # the donor gives to the other
+    if platform:
+        maker = load_knowledge().platform(platform)
+        if maker is not None and maker.country in countries:
+            return next(iter(countries - {maker.country})), maker.country
+    if candidate.direction == "sell":
+        return other, subject
+    if candidate.direction == "buy":
+        return subject, other
+    return None, None
+
+
+def _date(candidate: Candidate, reference: str | None, future: bool,
+          previous: list[Mention], countries: set[str]) -> tuple[str | None, str | None, bool]:
+    sentence = candidate.sentence
+    mentions = find_dates(sentence.text, reference, future=future)
+    mentions = [m for m in mentions if m.date]
+    if mentions:
+        trigger_char = sentence.span.doc[candidate.trigger_start].idx - \
+            sentence.span.start_char
+        best = min(mentions, key=lambda m: abs(m.start - trigger_char))
+        return best.date, best.end_date, True
+    # No date in the sentence: the occasion's date, set by an earlier report of it.
+    for mention in reversed(previous):
+        if mention.date_stated and set(mention.countries) == countries:
+            return mention.date, mention.end_date, False
+    return None, None, False
+
+
+def _amount(candidate: Candidate):
+    if candidate.type not in ("DEAL", "AID"):
+        return None
+    found = find_amounts(candidate.sentence.text)
+    if not found:
+        return None
+    trigger_char = candidate.sentence.span.doc[candidate.trigger_start].idx - \
+        candidate.sentence.span.start_char
+    return min(found, key=lambda m: abs(m.start - trigger_char)).amount
+
+
+def _quantity(candidate: Candidate) -> int | None:
+    sent = candidate.sentence.span
+    for token in sent:
+        if token.like_num or token.lower_ in NUMBER_WORDS:
+            following = sent.doc[token.i + 1: min(token.i + 5, sent.end)]
+            if any(t.lower_ in QUANTITY_NOUNS for t in following) and not any(
+                    t.text in ("$", "€", "£", "₹") for t in sent.doc[max(sent.start, token.i - 1):token.i]):
+                if any(t.lower_ in ("billion", "million", "crore", "lakh", "bn", "m")
+                       for t in following[:1]):
+                    continue
+                value = NUMBER_WORDS.get(token.lower_)
+                if value is None:
+                    try:
+                        value = int(token.text.replace(",", ""))
+                    except ValueError:
+                        continue
+                if 0 < value < 100000:
+                    return value
+    return None
+
+
+def _context(candidate: Candidate, default: str, platform: str | None) -> str:
+    words = candidate.cues
+    text = candidate.sentence.text.lower()
+    contexts = load_codebook().contexts
+    if candidate.type in ("DEAL", "AID"):
+        if platform or words & set(contexts["military"]):
+            return "military"
+        if candidate.type == "AID" and "humanitarian" in words:
+            return "humanitarian"
+        return "economic" if words & set(contexts["economic"]) else default
+    for context in ("economic", "security", "military"):
+        if any(word in text for word in contexts[context] if " " in word) or \
+                words & set(contexts[context]):
+            if context == "economic" and words & set(contexts["military"]) and \
+                    not words & {"economic", "financial", "trade"}:
+                continue
+            return context
+    return default
+
+
+def _confidence(candidate: Candidate, actor: list[Entity], recipient: list[Entity],
+                date: str | None, countries: set[str]) -> float:
+    score = 0.55
+    score += 0.1 if any(e.kind == "person" for e in actor + recipient) else 0
+    score += 0.1 if actor and recipient else 0
+    score += 0.05 if date else 0
+    score += 0.05 if len(candidate.triggers) > 1 else 0
+    score += 0.05 if len(countries) == 2 else 0
+    return round(min(score, 0.95), 2)
