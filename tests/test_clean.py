@@ -260,3 +260,14 @@ def test_paragraph_text_is_kept_byte_exact():
     article = cleaned(body)
     assert article.text == ("He said: “We’re ready” —\tand left…\n\n"
                             "Second paragraph, with  two spaces.")
+
+
+def test_press_release_header_with_section_label_and_posted_on_line():
+    raw = ("Ministry of Defence\n\nDEFENCE MINISTER HOLDS TALKS WITH UK COUNTERPART IN LONDON\n\n"
+           "Posted On: 09 JAN 2024 9:20PM by PIB Delhi\n\n"
+           "Raksha Mantri Shri Rajnath Singh held bilateral talks with his UK counterpart in "
+           "London on January 09, 2024.\n")
+    article = clean(Document(id="pib.txt", text=raw))
+    assert article.title == "DEFENCE MINISTER HOLDS TALKS WITH UK COUNTERPART IN LONDON"
+    assert article.date == "2024-01-09"
+    assert article.text.startswith("Raksha Mantri Shri Rajnath Singh held")

@@ -298,7 +298,7 @@ def _date_only(segment: str) -> str | None:
             return parse_date(numeric)
         return None
     first = mentions[0]
-    residue = segment[:first.start] + " " + segment[first.end:]
+    residue = segment[:first.start] + " " + _BYLINE.sub(" ", segment[first.end:])
     return None if _TIME_NOISE.sub(" ", residue).strip() else first.date
 
 
@@ -338,9 +338,13 @@ def _take_header(paragraphs: list[list[str]], meta_title: str | None
             pass
         elif not have_title and meta_title and _same(line, meta_title):
             have_title = True
-        elif not have_title and _title_like(line) and _stands_alone(first) and \
+        elif _title_like(line) and _stands_alone(first) and \
                 _has_body([first[1:]] + paragraphs[1:]):
-            title = line.lstrip("#").strip() or None
+            # A section label ("Ministry of Defence") can stand above the headline: the
+            # longer of the two is the headline.
+            candidate = line.lstrip("#").strip() or None
+            if candidate and (title is None or len(candidate) > len(title)):
+                title = candidate
             have_title = True
         else:
             break

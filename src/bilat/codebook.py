@@ -30,13 +30,14 @@ class TypeSpec:
 class Trigger:
     id: str
     type: str
-    pattern: list[dict[str, Any]]
+    pattern: list[dict[str, Any]] | None  # None: proposed by the gazetteer, not a pattern
     mode: str | None = None
     status: str | None = None
     require_entity: str | None = None
     require_aid_cue: bool = False
     call_on: bool = False
     max_gap: int | None = None
+    from_gazetteer: bool = False
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,29 @@ EXERCISE_CUES = {"joint", "bilateral", "trilateral", "multilateral", "naval", "m
 AID_CUES = {"military", "security", "defence", "defense", "weapons", "arms", "lethal",
             "equipment", "package", "drawdown", "ammunition", "munitions", "artillery",
             "missiles", "humanitarian", "grant", "grants", "financing", "fmf"}
+# Verbs under which an event word is a subject of talk, not an event: "discussed the
+# proposed purchase of drones", "reviewed progress on co-production".
+DISCUSSION_VERBS = {"discuss", "review", "explore", "consider", "deliberate", "focus",
+                    "highlight", "underscore", "emphasise", "emphasize", "stress", "push",
+                    "pursue", "seek", "welcome", "note", "mull", "weigh", "assess", "cover",
+                    "touch", "raise", "underline", "identify", "examine", "evaluate", "study"}
+COMMENTATORS = {"analyst", "analysts", "expert", "experts", "observer", "observers", "critic",
+                "critics", "commentator", "commentators"}
+PROCUREMENT_CUES = {"procurement", "procure", "purchase", "buy", "acquisition", "acquire",
+                    "supply", "sale", "sales", "produce", "production", "co-production",
+                    "manufacture", "manufacturing", "joint venture", "venture", "contract",
+                    "order", "orders", "deliveries", "delivery"}
+GOODS = {"drones", "drone", "jets", "jet", "aircraft", "fighters", "helicopters", "helicopter",
+         "missiles", "missile", "submarines", "submarine", "frigates", "frigate", "vessels",
+         "vessel", "ships", "ship", "corvette", "corvettes", "tanks", "tank", "howitzers",
+         "rifles", "guns", "engines", "engine", "radars", "radar", "munitions", "ammunition",
+         "rounds", "shells", "vehicles", "boats", "boat", "batteries", "launchers", "systems"}
+AID_GIVING = {"provide", "give", "donate", "gift", "hand", "announce", "approve", "pledge",
+              "send", "deliver", "sign", "allocate", "extend", "unveil", "commit", "grant",
+              "transfer", "ship", "dispatch", "offer", "receive", "include", "provides"}
+BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
+DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous", "last",
+                 "earlier"}
 ACTION_VERBS_FOR_NOUNS = {"hold", "have", "conduct", "begin", "start", "conclude", "end",
                           "host", "attend", "participate", "take", "launch", "kick", "culminate",
                           "co-chair", "chair", "commence", "open", "close", "mark", "join",
@@ -79,6 +102,7 @@ class Candidate:
     agreement: str | None = None
     direction: str | None = None  # DEAL: "buy" or "sell", by the verb
     forum: str | None = None  # a named meeting: "India-Italy Defence Industry Roundtable"
+    distinct: bool = False  # "a separate meeting": not the event reported around it
     cues: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -92,6 +116,7 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
     sent = sentence.span
     doc = sent.doc
     triggers = [s for s in doc.spans[TRIGGER_SPANS] if sent.start <= s.start and s.end <= sent.end]
+    triggers += _named_exercises(sent)
     if not triggers:
         return
     lemmas = {t.lemma_.lower() for t in sent}
@@ -100,13 +125,17 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
     agreements: list[Candidate] = []
     for span in triggers:
         trigger = codebook.trigger_by_id[span.label_]
+        if _quoted(span):
+            continue
         if trigger.max_gap is not None and len(span) > trigger.max_gap + 2:
             continue
         head = _head(span)
         event_type = _event_type(trigger, span, sent, lemmas, lowers)
         if event_type is None:
             continue
-        if _hedged(head, sent, codebook) or _negated(head, codebook):
+        if _hedged(head, sent, codebook, event_type) or _negated(head, codebook):
+            continue
+        if event_type not in ("MEETING", "CALL", "VISIT") and _under_discussion(head, sent):
             continue
         names = _names(sent, head, event_type, span)
         if not _plausible(trigger, event_type, span, head, sent, names, lemmas, lowers):
@@ -119,10 +148,11 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
             names=tuple(names),
             mode=trigger.mode,
             status=_status(trigger, event_type, head, sent, lemmas),
-            planned=_planned(head, sent, codebook),
+            planned=trigger.status == "planned" or _planned(head, sent, codebook),
             agreement=_agreement_name(sent, head) if event_type == "AGREEMENT" else None,
             direction=_deal_direction(sent, head) if event_type == "DEAL" else None,
             forum=_forum(head) if event_type == "MEETING" else None,
+            distinct=bool(lowers & DISTINCT_CUES),
             cues=frozenset(lowers),
         )
         if event_type == "AGREEMENT":
@@ -144,7 +174,7 @@ def _combine(first: Candidate, second: Candidate) -> Candidate:
         mode=first.mode or second.mode, status=_stronger_status(first.status, second.status),
         planned=first.planned and second.planned, agreement=first.agreement or second.agreement,
         direction=first.direction or second.direction, forum=first.forum or second.forum,
-        cues=keep.cues,
+        distinct=first.distinct or second.distinct, cues=keep.cues,
     )
 
 
@@ -200,7 +230,12 @@ def _event_type(trigger: Trigger, span: Span, sent: Span, lemmas: set[str],
         if has_deal and not has_agreement:
             return "DEAL"
         if has_agreement:
-            return "AGREEMENT"
+            # Words inside a name ("Security of Supply Arrangement") are not cues.
+            plain = {t.lower_ for t in sent if not t.is_title and not t.is_upper}
+            plain_lemmas = {t.lemma_.lower() for t in sent if not t.is_title and not t.is_upper}
+            procurement = plain & PROCUREMENT_CUES or plain_lemmas & PROCUREMENT_CUES or \
+                "joint venture" in sent.text.lower() or _has_money_or_platform(sent, [])
+            return "DEAL" if procurement else "AGREEMENT"
         return None
     if trigger.id == "agree_agreed":
         # "agreed to conclude/sign/draft an agreement" is a planned agreement; "agreed to
@@ -221,11 +256,20 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
     if trigger.call_on and _followed_by_to_verb(span):
         return False  # "called on X to stop" is a demand, not a meeting
     if event_type == "DEAL":
-        if trigger.id == "deal_contract" and not (
-                lemmas & DEAL_VERBS or _has_money_or_platform(sent, names)):
+        goods = _has_money_or_platform(sent, names) or bool(lowers & GOODS)
+        if trigger.id == "deal_contract" and not (lemmas & DEAL_VERBS or goods):
             return False
         if trigger.id in ("deal_buy", "deal_sell", "deal_approve", "deal_deliver") and not (
-                _has_money_or_platform(sent, names) or lowers & DEAL_WORDS):
+                goods or lowers & DEAL_WORDS):
+            return False
+        following = span.doc[span.end] if span.end < len(span.doc) else None
+        preceding = span.doc[span.start - 1] if span.start > 0 else None
+        if following is not None and following.lower_ in ("control", "controls", "ban",
+                                                          "curbs", "restrictions"):
+            return False
+        if span[0].lower_ in ("order", "orders") and preceding is not None and \
+                preceding.lower_ in ("rules-based", "world", "international", "in", "global",
+                                     "regional", "based", "executive"):
             return False
         if lowers & {"aid", "assistance", "donated", "donate", "gift", "gifted"} and not (
                 lowers & DEAL_WORDS):
@@ -233,21 +277,30 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
     if event_type == "EXERCISE":
         if not (lowers & EXERCISE_CUES or any(t.text[:1].isupper() for t in span)):
             return False
+        if any(c.lower_ in ("this", "these", "such", "those") for c in head.children) or \
+                sent.text[span.end_char - sent.start_char:].lower().startswith(" like this"):
+            return False  # "exercises like this", "such drills": exercises in general
         if span[0].lower_ in ("exercise", "exercises") and head.pos_ == "VERB":
             return False  # "exercise restraint", "exercise its right"
         if head.lower_ in ("exercise", "exercises") and _is_verb_use(head):
             return False
     if event_type == "AID":
-        if not lowers & AID_CUES:
+        given = lowers & AID_CUES or lowers & GOODS or _has_money_or_platform(sent, names)
+        if not given or "access" in lowers:
             return False
-        if trigger.require_aid_cue and not lowers & {"gift", "gifted", "donation", "aid",
-                                                      "assistance", "grant"}:
+        if not lemmas & AID_GIVING and not _has_money_or_platform(sent, names):
+            return False
+        if trigger.require_aid_cue and not (lowers & {"gift", "gifted", "donation", "aid",
+                                                      "assistance", "grant"} or lowers & GOODS):
             return False
     if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN"):
         # A bare noun ("the meeting focused on ...") refers back; it adds a source to an
         # event another sentence reports but proposes none without participants.
-        if not any(n.side in ("subject", "object") and n.label != "TOPIC" for n in names):
+        if not any(n.side in ("subject", "object") for n in names):
             return False
+        if head.dep_ == "pobj" and head.head.lower_ in BACK_REFERENCE_PREPS and not any(
+                c.dep_ == "prep" for c in head.children) and not trigger.mode:
+            return False  # "said after the talks"
     return True
 
 
@@ -274,20 +327,59 @@ def _has_money_or_platform(sent: Span, names: list[Name]) -> bool:
                for t in sent)
 
 
-def _hedged(head: Token, sent: Span, codebook: Codebook) -> bool:
+def _hedged(head: Token, sent: Span, codebook: Codebook, event_type: str) -> bool:
     """Is the trigger governed by a hope, aim, possibility or comment?"""
     planned_governors = {"scheduled", "set", "slated", "due", "expected", "plan", "plans",
                          "planned", "likely"}
-    for ancestor in _ancestors(head, sent, limit=4):
+    approved_sale = event_type == "DEAL" and any(t.lemma_ in ("approve", "clear") for t in sent)
+    for ancestor in [head, *_ancestors(head, sent, limit=4)]:
         word = ancestor.lower_
+        if ancestor.lemma_ == "call" and any(c.lower_ == "for" for c in ancestor.children):
+            return True  # "called for aid"
+        if ancestor.lemma_ in ("say", "argue", "believe", "caution", "warn", "think") and any(
+                c.dep_ == "nsubj" and c.lower_ in COMMENTATORS for c in ancestor.children):
+            return True  # "analysts said the purchase consolidated ..."
+        if ancestor is head:
+            continue
         if word in planned_governors and _to_infinitive_between(ancestor, head):
             return False
         if word in codebook.hedges or ancestor.lemma_.lower() in codebook.hedges:
             return True
     for child in head.children:
+        if child.lower_ in ("possible", "potential", "proposed") and not approved_sale:
+            return True
+    for child in head.children:
         if child.dep_ == "aux" and child.lower_ in codebook.hedges:
             return True
     return False
+
+
+def _under_discussion(head: Token, sent: Span) -> bool:
+    for ancestor in _ancestors(head, sent, limit=4):
+        if ancestor.lemma_ in DISCUSSION_VERBS:
+            return True
+        if ancestor.pos_ == "VERB" and ancestor.lemma_ not in ("include", "be", "have"):
+            return False
+    return False
+
+
+def _quoted(span: Span) -> bool:
+    """Is the trigger inside a quotation: someone's words, not the reporter's account?"""
+    sent = span.sent
+    before = sent.doc[sent.start: span.start].text
+    return sum(before.count(q) for q in ('"', "“", "”")) % 2 == 1
+
+
+def _named_exercises(sent: Span) -> list[Span]:
+    """Named exercises in the gazetteer ("Yudh Abhyas", "Malabar") act as triggers."""
+    kb = load_knowledge()
+    found = []
+    for span in sent.doc.spans[GAZETTEER_SPANS]:
+        if span.label_ == "DIALOGUE" and sent.start <= span.start and span.end <= sent.end:
+            dialogue = kb.dialogue(span.kb_id_ or span.text)
+            if dialogue is not None and dialogue.type == "EXERCISE":
+                found.append(Span(sent.doc, span.start, span.end, label="exercise_named"))
+    return found
 
 
 def _to_infinitive_between(governor: Token, head: Token) -> bool:
@@ -312,7 +404,8 @@ def _planned(head: Token, sent: Span, codebook: Codebook) -> bool:
                 return True
             if child.dep_ == "aux" and child.lower_ == "to" and token.i == head.i:
                 governor = head.head
-                if governor.lower_ in codebook.planned or governor.lemma_ in codebook.planned:
+                if governor.lower_ in codebook.planned or governor.lemma_ in codebook.planned \
+                        or governor.lemma_ in ("agree", "decide", "resolve", "invite"):
                     return True
         if token.lower_ in ("scheduled", "slated", "due", "upcoming", "forthcoming"):
             return True
@@ -423,6 +516,8 @@ def _subject_tokens(head: Token, sent: Span) -> set[int]:
 def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: str,
           trigger: Span) -> str:
     root = span.root
+    if in_other_clause(root, head):
+        return "topic"  # "... as China looms", "who took office in Canberra"
     chain = [root, *_ancestors(root, sent, limit=6)]
     for ancestor in chain:
         if ancestor == head or trigger.start <= ancestor.i < trigger.end:
@@ -442,6 +537,22 @@ def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: 
         inside = any(t.i in subject_tokens for t in span)
         return "subject" if inside else "object"
     return "subject" if span.end <= trigger.start else "object"
+
+
+SUBORDINATE = {"advcl", "relcl", "acl"}
+
+
+def in_other_clause(token: Token, head: Token) -> bool:
+    """Is ``token`` inside a subordinate clause that does not hold the trigger ``head``?"""
+    current = token
+    for _ in range(12):
+        if current.dep_ in SUBORDINATE and current.pos_ in ("VERB", "AUX") and \
+                head not in current.subtree:
+            return True
+        if current.head == current:
+            return False
+        current = current.head
+    return False
 
 
 def _agreement_chunks(sent: Span) -> list[Span]:

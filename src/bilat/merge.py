@@ -34,14 +34,19 @@ def _same_event(a: Mention, b: Mention) -> bool:
         return False
     if not _dates_compatible(a, b):
         return False
-    if a.planned != b.planned and a.date_stated and b.date_stated:
-        return False
+    if a.planned != b.planned:
+        return False  # "will visit" and "visited" are two visits
+    if a.distinct != b.distinct and a.type in ("MEETING", "DEAL"):
+        return False  # "a separate meeting", "a separate contract"
     if a.type == "AGREEMENT":
         return a.agreement is None or b.agreement is None or _names_match(a.agreement,
                                                                           b.agreement)
     if a.type == "DEAL":
         if a.platform and b.platform and a.platform != b.platform:
             return False
+        stages = {a.status, b.status}
+        if "approved" in stages and stages & {"signed", "delivered"}:
+            return False  # an approval and the signing it led to are two steps
         if a.amount and b.amount and a.amount != b.amount:
             return False
         return True
@@ -52,6 +57,11 @@ def _same_event(a: Mention, b: Mention) -> bool:
             plain, named = (b, a) if a.forum else (a, b)
             return _people(plain) <= _people(named)
         return _people_compatible(a, b)
+    if a.type == "VISIT":
+        visitors_a = {e.country for e in a.actor}
+        visitors_b = {e.country for e in b.actor}
+        if visitors_a and visitors_b and not visitors_a & visitors_b:
+            return False
     return _people_compatible(a, b)
 
 

@@ -116,6 +116,7 @@ class Mention:
     platform: str | None = None
     agreement: str | None = None
     forum: str | None = None  # the dialogue, committee or roundtable that met
+    distinct: bool = False  # the text sets it apart ("a separate meeting")
     buyer: str | None = None
     seller: str | None = None
     confidence: float = 0.5

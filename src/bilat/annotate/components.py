@@ -46,7 +46,8 @@ class Gazetteer:
         self.keys: dict[int, tuple[str, str]] = {}
         by_matcher: dict[tuple[bool, str, str], list[str]] = {}
         for text, label, key in kb.surface_forms():
-            by_matcher.setdefault((label in CASE_SENSITIVE, label, key), []).append(text)
+            exact = label in CASE_SENSITIVE or kb.case_sensitive(text)
+            by_matcher.setdefault((exact, label, key), []).append(text)
         for (exact, label, key), texts in by_matcher.items():
             match_id = nlp.vocab.strings.add(f"{label}|{key}")
             self.keys[match_id] = (label, key)
@@ -78,7 +79,8 @@ class Triggers:
     def __init__(self, nlp: Language) -> None:
         self.matcher = Matcher(nlp.vocab)
         for trigger in load_codebook().triggers:
-            self.matcher.add(trigger.id, [trigger.pattern])
+            if trigger.pattern is not None:
+                self.matcher.add(trigger.id, [trigger.pattern])
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, start, end, label=match_id)

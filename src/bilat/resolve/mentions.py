@@ -8,12 +8,13 @@ date (``dates``); amounts normalise to ISO 4217 (``money``).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ..annotate.article import AnnotatedArticle
 from ..codebook import load_codebook
-from ..extract import Candidate, Name
+from ..extract import Candidate, Name, in_other_clause
 from ..knowledge import load_knowledge
 from ..records import Entity, Location, Mention, SourceRef
 from .dates import find_dates
@@ -28,6 +29,10 @@ NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
                 "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
 SYMMETRIC = {"MEETING", "CALL", "EXERCISE", "AGREEMENT"}
 DYAD_CUES = {"bilateral", "counterpart", "counterparts", "both", "two"}
+# "the two sides signed ...": the parties are the ones the article has been talking about.
+BOTH_SIDES = re.compile(r"\b(?:the\s+two|both)\s+(?:sides|countries|nations|ministers|leaders|"
+                        r"governments|navies|armies|delegations|defence\s+ministers|"
+                        r"militaries|forces|secretaries)\b|\bthe\s+pair\b", re.I)
 
 
 def resolve_candidates(annotated: AnnotatedArticle,
@@ -143,6 +148,9 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
                                             for s in sides.values() for e in s)
             or candidate.type in ("VISIT", "MEETING", "AGREEMENT")):
         countries.update(dyad)
+    if not countries and BOTH_SIDES.search(candidate.sentence.text):
+        recent = next((m.countries for m in reversed(previous) if len(m.countries) >= 2), dyad)
+        countries.update(recent)
     _settle_counterparts(sides, countries)
     if candidate.type == "DEAL" and len(countries) == 1 and platform:
         maker = kb.platform(platform)
@@ -172,7 +180,8 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
         location=location, date=date, end_date=end_date, date_stated=stated, amount=amount,
         quantity=_quantity(candidate) if candidate.type in ("DEAL", "AID") else None,
         platform=platform if candidate.type in ("DEAL", "AID", "EXERCISE") else None,
-        agreement=candidate.agreement, forum=forum, buyer=buyer, seller=seller,
+        agreement=candidate.agreement, forum=forum, distinct=candidate.distinct,
+        buyer=buyer, seller=seller,
         confidence=confidence,
     )
 
@@ -255,11 +264,19 @@ def _deal_parties(candidate: Candidate, actor: list[Entity], recipient: list[Ent
 def _date(candidate: Candidate, reference: str | None, future: bool,
           previous: list[Mention], countries: set[str]) -> tuple[str | None, str | None, bool]:
     sentence = candidate.sentence
-    mentions = find_dates(sentence.text, reference, future=future)
-    mentions = [m for m in mentions if m.date]
+    doc = sentence.span.doc
+    head = doc[candidate.trigger_start]
+    mentions = [m for m in find_dates(sentence.text, reference, future=future) if m.date]
+    offset = sentence.start - sentence.paragraph_start  # sentence start inside its Doc
+    in_clause = []
+    for mention in mentions:
+        span = doc.char_span(offset + mention.start, offset + mention.end,
+                             alignment_mode="expand")
+        if span is None or not in_other_clause(span.root, head):
+            in_clause.append(mention)
+    mentions = in_clause
     if mentions:
-        trigger_char = sentence.span.doc[candidate.trigger_start].idx - \
-            sentence.span.start_char
+        trigger_char = head.idx - offset
         best = min(mentions, key=lambda m: abs(m.start - trigger_char))
         return best.date, best.end_date, True
     # No date in the sentence: the occasion's date, set by an earlier report of it.
