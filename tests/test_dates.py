@@ -55,7 +55,8 @@ def test_yearless_range_takes_reference_year_without_going_past_it():
 @pytest.mark.parametrize("text, expected", [
     ("The chiefs met on Saturday.", [("Saturday", "2025-02-08", None)]),
     ("Saturday's talks ended late.", [("Saturday", "2025-02-08", None)]),
-    ("The ministry said on Wednesday.", [("Wednesday", "2025-02-05", None)]),
+    ("The ministry said on Wednesday.", [("Wednesday", "2025-02-12", None)]),
+    ("The ministry said last Wednesday.", [("last Wednesday", "2025-02-05", None)]),
     ("The team arrived yesterday.", [("yesterday", "2025-02-11", None)]),
     ("The deal was signed today.", [("today", "2025-02-12", None)]),
     ("The minister travelled last week.", [("last week", "2025-02-03", "2025-02-09")]),

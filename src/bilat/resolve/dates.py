@@ -428,8 +428,11 @@ def _resolve(atom: _Atom, ref: _Ref | None, future: bool,
     forward = atom.mod in ("next", "coming") or (future and atom.mod not in ("last", "past"))
     if forward:
         delta = (target - today.weekday()) % 7 or 7
-    else:
+    elif atom.mod in ("last", "past"):
         delta = -((today.weekday() - target) % 7 or 7)
+    else:
+        # Wire copy says "on Tuesday" of the day it is filed: the same day counts.
+        delta = -((today.weekday() - target) % 7)
     return _day_iso(today + timedelta(days=delta)), None
 
 
