@@ -17,6 +17,7 @@ from .annotate import GAZETTEER_SPANS, TRIGGER_SPANS
 from .annotate.article import AnnotatedArticle, Sentence
 from .codebook import Codebook, Trigger, load_codebook
 from .knowledge import load_knowledge
+from .titles import role_mentions
 
 NER_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 PRONOUNS = {"he", "she", "his", "her", "him"}
@@ -299,7 +300,8 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         if not any(n.side in ("subject", "object") for n in names):
             return False
         if head.dep_ == "pobj" and head.head.lower_ in BACK_REFERENCE_PREPS and not any(
-                c.dep_ == "prep" for c in head.children) and not trigger.mode:
+                c.dep_ == "prep" for c in head.children) and not trigger.mode and \
+                _forum(head) is None:
             return False  # "said after the talks"
     return True
 
@@ -341,8 +343,9 @@ def _hedged(head: Token, sent: Span, codebook: Codebook, event_type: str) -> boo
             return True  # "analysts said the purchase consolidated ..."
         if ancestor is head:
             continue
-        if word in planned_governors and _to_infinitive_between(ancestor, head):
-            return False
+        if word in planned_governors and head.pos_ in ("VERB", "AUX") and \
+                head.head == ancestor and _to_infinitive_between(ancestor, head):
+            return False  # "is expected to visit": planned, not hoped
         if word in codebook.hedges or ancestor.lemma_.lower() in codebook.hedges:
             return True
     for child in head.children:
@@ -478,6 +481,8 @@ def _names(sent: Span, head: Token, event_type: str, trigger: Span) -> list[Name
             found.append((token.i, token.i + 1, "PREFIX", kb.prefix(token.text)))
         elif token.lower_ in PRONOUNS and token.pos_ == "PRON":
             found.append((token.i, token.i + 1, "PRONOUN", None))
+    for start, end, _ in role_mentions(sent, taken):
+        found.append((start, end, "ROLE", None))
     found.sort()
     subject_tokens = _subject_tokens(head, sent)
     names = []
@@ -499,6 +504,11 @@ def _subject_tokens(head: Token, sent: Span) -> set[int]:
 
     if head.pos_ in ("VERB", "AUX"):
         take(head, ("nsubj", "nsubjpass", "csubj", "agent"))
+        if head.dep_ == "relcl" and any(c.lower_ in ("who", "which", "that") and
+                                        c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
+            antecedent = head.head  # "Prabowo, who arrived in New Delhi": Prabowo arrived
+            tokens.update(t.i for t in antecedent.subtree if t.i < head.i and
+                          t.i >= antecedent.left_edge.i)
         return tokens
     take(head, ("poss",))
     for child in head.children:  # "the visit of X", "talks by X"

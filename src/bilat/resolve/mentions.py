@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
 from ..annotate.article import AnnotatedArticle
@@ -67,9 +68,11 @@ def _main_dyad(annotated: AnnotatedArticle, entities: ArticleEntities) -> tuple[
 def _entity_for(name: Name, candidate: Candidate, entities: ArticleEntities) -> Entity | None:
     sentence = candidate.sentence
     kb = load_knowledge()
-    if name.label == "PERSON":
-        person = entities.person_at(sentence, name.start)
-        return person.entity() if person else None
+    person = entities.person_at(sentence, name.start)
+    if person is not None:  # a name, a role or a place-named surname ("Austin") met before
+        return person.entity()
+    if name.label in ("PERSON", "ROLE"):
+        return None
     if name.label == "PRONOUN":
         person = entities.pronoun(sentence, name.start)
         return person.entity() if person else None
@@ -149,8 +152,12 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
             or candidate.type in ("VISIT", "MEETING", "AGREEMENT")):
         countries.update(dyad)
     if not countries and BOTH_SIDES.search(candidate.sentence.text):
-        recent = next((m.countries for m in reversed(previous) if len(m.countries) >= 2), dyad)
-        countries.update(recent)
+        recent = next((m for m in reversed(previous) if len(m.countries) >= 2), None)
+        countries.update(recent.countries if recent else dyad)
+        if recent is not None and not sides["subject"] and not sides["object"]:
+            # "the two ministers signed": the people of the talks just reported
+            sides["subject"].extend(recent.actor)
+            sides["object"].extend(recent.recipient)
     _settle_counterparts(sides, countries)
     if candidate.type == "DEAL" and len(countries) == 1 and platform:
         maker = kb.platform(platform)
@@ -158,6 +165,9 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
             countries.add(maker.country)
 
     sentence = candidate.sentence
+    if candidate.type == "VISIT" and candidate.planned and _on_the_trip(actor_people(sides),
+                                                                       countries, previous):
+        candidate = replace(candidate, planned=False)  # "is also scheduled to visit HAL"
     future = candidate.planned
     date, end_date, stated = _date(candidate, reference, future, previous, countries)
     amount = _amount(candidate)
@@ -184,6 +194,17 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
         buyer=buyer, seller=seller,
         confidence=confidence,
     )
+
+
+def actor_people(sides: dict[str, list[Entity]]) -> set[str]:
+    return {e.name for e in sides["subject"] if e.kind == "person"}
+
+
+def _on_the_trip(visitors: set[str], countries: set[str], previous: list[Mention]) -> bool:
+    """Is a planned visit a stop on a trip the article already reports as under way?"""
+    return bool(visitors) and any(
+        m.type == "VISIT" and not m.planned and set(m.countries) == countries and
+        visitors & {e.name for e in m.actor} for m in previous)
 
 
 def _place_name(name: Name) -> str:
@@ -218,7 +239,9 @@ def _split_sides(event_type: str, sides: dict[str, list[Entity]],
                                 kind="country", country=destination.country)] + recipient
     if not actor and recipient:
         # "X and Y met", "talks between X and Y": split the one list by country
-        first = recipient[0].country
+        guests = [e for e in recipient if destination is None or
+                  e.country != destination.country]
+        first = (guests or recipient)[0].country
         actor = [e for e in recipient if e.country == first]
         recipient = [e for e in recipient if e.country != first]
     elif actor and not recipient or (actor and recipient and event_type in SYMMETRIC and

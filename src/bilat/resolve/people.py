@@ -10,40 +10,21 @@ Marles", "his UK counterpart, David Williams"), then from the officeholders data
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
-from importlib import resources
 
-import yaml
 from spacy.tokens import Span, Token
 
 from ..annotate import GAZETTEER_SPANS
 from ..annotate.article import AnnotatedArticle, Sentence
 from ..knowledge import KnowledgeBase, load_knowledge
 from ..records import Entity
+from ..titles import load_titles, role_mentions
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # An acronym in brackets right after a name: "Bharat Electronics Limited (BEL)".
 ACRONYM = re.compile(r"((?:[A-Z][\w&.'-]*\s+(?:(?:of|for|and|the|&)\s+)*){1,10})\(([A-Z][A-Za-z&-]{1,9})\)")
 NOT_NAMES = {"MoU", "MoUs", "Defence", "Defense", "Ministry", "Secretary", "Minister"}
-
-
-@dataclass(frozen=True)
-class Titles:
-    words: frozenset[str]
-    joiners: frozenset[str]
-    counterpart: frozenset[str]
-    honorifics: frozenset[str]
-
-
-@functools.lru_cache(maxsize=1)
-def load_titles() -> Titles:
-    raw = yaml.safe_load((resources.files("bilat") / "data" / "titles.yaml")
-                         .read_text(encoding="utf-8"))
-    return Titles(words=frozenset(raw["words"]), joiners=frozenset(raw["joiners"]),
-                  counterpart=frozenset(raw["counterpart"]),
-                  honorifics=frozenset(raw["honorifics"]))
 
 
 @dataclass
@@ -166,6 +147,14 @@ class ArticleEntities:
         return None
 
     def _read(self, sentence: Sentence) -> None:
+        taken = {i for s in sentence.span.doc.spans[GAZETTEER_SPANS] for i in range(s.start, s.end)
+                 if s.label_ not in ("PLACE", "COUNTRY", "DEMONYM")}
+        for start, end, role in role_mentions(sentence.span, taken):
+            person = self._by_role(sentence.span.doc[start:end], role)
+            if person is not None:
+                self.by_token[(sentence.index, start)] = person
+                if sentence.span.doc[end - 1].dep_ in SUBJECT_DEPS:
+                    self.last_subject[sentence.index] = person
         for start, end in self._person_spans(sentence):
             span = sentence.span.doc[start:end]
             person = self._resolve_person(span, sentence)
@@ -191,8 +180,9 @@ class ArticleEntities:
         for span in doc.spans[GAZETTEER_SPANS]:
             if sent.start <= span.start < sent.end:
                 taken.update(range(span.start, span.end))
-                if span.label_ == "PERSON":
-                    spans.append((span.start, span.end))
+                if span.label_ == "PERSON" or (
+                        len(span) == 1 and any(p.surname == span.text for p in self.people)):
+                    spans.append((span.start, span.end))  # "Austin", met before in full
         for ent in sent.ents:
             if ent.label_ != "PERSON" or taken.intersection(range(ent.start, ent.end)):
                 continue
@@ -234,6 +224,24 @@ class ArticleEntities:
             start += 1
         return start, end
 
+    def _by_role(self, span: Span, role: str) -> Person | None:
+        """The person a bare role stands for: the latest one met with that role."""
+        _, country = self._title_before(span[-1:]) if len(span) else (None, None)
+        before = span.doc[span.start - 1] if span.start > span.sent.start else None
+        if before is not None and before.text in ("'s", "’s") and span.start - 2 >= 0:
+            country = self.kb.country(span.doc[span.start - 2].text)
+        elif before is not None:
+            country = country or self.kb.demonym(before.text) or self.kb.country(before.text)
+        for person in reversed(self.people):
+            if person.role and _role_fits(role, person.role) and (
+                    country is None or person.country in (None, country)):
+                return person
+        if country and self.date:
+            holders = self.kb.holders_of(role, country, self.date)
+            if len({h.name for h in holders}) == 1:
+                return self._by_full_name(holders[0].name)
+        return None
+
     def _known_surname(self, surname: str) -> bool:
         return any(p.surname == surname for p in self.people) or bool(
             self.kb.officeholders_with_surname(surname))
@@ -241,7 +249,8 @@ class ArticleEntities:
     def _resolve_person(self, span: Span, sentence: Sentence) -> Person | None:
         text = re.sub(r"\s+", " ", span.text).strip(" ,")
         text = re.sub(r"'s$|’s$", "", text)
-        if not text or not text[0].isupper():
+        if not text or not text[0].isupper() or any(q in text for q in "'\"‘“”") or \
+                text.split()[0] in self.titles.ship_prefixes:
             return None
         role, role_country = self._title_before(span)
         if role is None:
@@ -361,7 +370,7 @@ class ArticleEntities:
                     country = self.kb.demonym(doc[k - 1].text) or self.kb.country(
                         doc[k - 1].text)
         role = " ".join(t.text for t in words) if words else None
-        if role and not any(t.text in ROLE_HEADS for t in words):
+        if role and not any(t.text in self.titles.heads for t in words):
             role = None
         return role, country
 
@@ -394,7 +403,7 @@ class ArticleEntities:
         while words and words[-1].lower_ in self.titles.joiners:
             words.pop()
         role = " ".join(t.text for t in words) if words else None
-        if role and not any(t.text in ROLE_HEADS for t in words):
+        if role and not any(t.text in self.titles.heads for t in words):
             return None, country if words else None
         return role, country
 
@@ -404,19 +413,11 @@ class ArticleEntities:
         return any(t.lower_ in self.titles.counterpart for t in window)
 
 
-ROLE_HEADS = {"Minister", "Secretary", "Secretary-General", "President", "Vice-President",
-              "Chancellor", "Adviser", "Advisor", "Ambassador", "Commissioner", "Envoy",
-              "Chief", "General", "Admiral", "Commander", "Director", "Director-General",
-              "King", "Queen", "Prince", "Emir", "Sultan", "Sheikh", "Governor", "Head",
-              "CEO", "Chairman", "Chair", "Chairperson", "Marshal", "Officer", "Spokesperson",
-              "Spokesman", "Undersecretary", "Under-Secretary", "Attache", "Attaché", "Lord"}
-
-
 def _role_fits(written: str, known: str) -> bool:
     """Does a role as written ("Defence Secretary", "Minister") fit a known role?"""
     written_words = set(written.lower().replace("defense", "defence").split())
     known_words = set(known.lower().replace("defense", "defence").split())
-    heads = {w.lower() for w in ROLE_HEADS}
+    heads = {w.lower() for w in load_titles().heads}
     written_heads = written_words & heads
     return bool(written_heads) and written_heads <= known_words
 
