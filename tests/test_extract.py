@@ -121,7 +121,7 @@ def test_deal_amount_platform_buyer_and_seller(extract):
 
 def test_organisations_and_acronyms_give_countries(extract):
     text = ("Bengaluru, Feb 12: Bharat Electronics Limited (BEL) signed a memorandum of "
-            "understanding with Dassault Aviation at Aero India on Wednesday to manufacture "
+            "understanding with Dassault Aviation at Aero India on Wednesday to cooperate on "
             "fuselage parts. BEL and Dassault said work would begin this year.")
     agreements = by_type(extract(text, date="2025-02-12"), "AGREEMENT")
     assert agreements and agreements[0].countries == ("FRA", "IND")

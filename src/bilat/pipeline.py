@@ -3,7 +3,7 @@
 1. ingest   — files, directories, stdin, HTML, JSONL -> ``Document`` (``bilat.ingest``)
 2. clean    — boilerplate, date line, dateline, normalisation -> ``Article`` (``bilat.clean``)
 3. annotate — spaCy + bilat's gazetteer and trigger components (``bilat.annotate``)
-4. extract  — sentences -> event candidates by the codebook (``bilat.extract``)
+4. extract  — sentences -> event candidates by the codebook (``bilat.extraction``)
 5. resolve  — people, organisations, countries, dates, money -> ``Mention`` (``bilat.resolve``)
 6. merge    — the mentions of one event -> one ``Event`` (``bilat.merge``)
 
@@ -19,7 +19,7 @@ from typing import TextIO
 from .annotate import load_nlp
 from .annotate.article import AnnotatedArticle, annotate_articles
 from .clean import clean
-from .extract import extract_candidates
+from .extraction import extract_candidates
 from .ingest import read_inputs
 from .merge import merge_mentions
 from .records import Article, Document, Event, Problem

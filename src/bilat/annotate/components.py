@@ -67,7 +67,7 @@ class Gazetteer:
 @Language.factory(
     "bilat_triggers",
     assigns=["doc.spans"],
-    requires=["token.lemma", "token.pos"],
+    requires=["token.lemma", "token.dep"],
 )
 def make_triggers(nlp: Language, name: str) -> Triggers:
     return Triggers(nlp)

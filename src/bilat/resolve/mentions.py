@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from ..annotate.article import AnnotatedArticle
 from ..codebook import load_codebook
-from ..extract import Candidate, Name, in_other_clause
+from ..extraction import Candidate, Name, in_other_clause
 from ..knowledge import load_knowledge
 from ..records import Entity, Location, Mention, SourceRef
 from .dates import find_dates
@@ -324,7 +324,7 @@ def _quantity(candidate: Candidate) -> int | None:
     sent = candidate.sentence.span
     for token in sent:
         if token.like_num or token.lower_ in NUMBER_WORDS:
-            following = sent.doc[token.i + 1: min(token.i + 5, sent.end)]
+            following = sent.doc[token.i + 1: min(token.i + 7, sent.end)]
             if any(t.lower_ in QUANTITY_NOUNS for t in following) and not any(
                     t.text in ("$", "€", "£", "₹") for t in sent.doc[max(sent.start, token.i - 1):token.i]):
                 if any(t.lower_ in ("billion", "million", "crore", "lakh", "bn", "m")

@@ -190,6 +190,13 @@ class ArticleEntities:
             if start < end and doc[start:end].text not in NOT_NAMES:
                 spans.append((start, end))
                 taken.update(range(start, end))
+        # A surname met before, whatever the tagger took it for ("Singh" as a place).
+        surnames = {p.surname for p in self.people}
+        for token in sent:
+            if token.i not in taken and token.text in surnames and token.is_title and \
+                    not self.kb.country(token.text):
+                spans.append((token.i, token.i + 1))
+                taken.add(token.i)
         # A title followed by a capitalised word the tagger missed: "Secretary Blinken".
         for token in sent:
             if token.i in taken or not token.is_title or token.pos_ != "PROPN":

@@ -536,9 +536,12 @@ def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: 
             return "topic"
         if ancestor.lower_ in TOPIC_HEADS and ancestor.i != root.i:
             return "topic"
-        if ancestor.lemma_ in REPORTING_VERBS and ancestor.pos_ == "VERB" and \
-                root.dep_ in ("nsubj", "nsubjpass") and ancestor is root.head:
+        if ancestor.dep_ in ("nsubj", "nsubjpass") and ancestor.head.lemma_ in REPORTING_VERBS \
+                and ancestor.head.pos_ == "VERB" and head not in ancestor.head.subtree:
             return "topic"  # "..., the Ministry of Defence said": the reporter, not a party
+        if ancestor.dep_ in ("nsubj", "nsubjpass") and ancestor.head.lemma_ in REPORTING_VERBS \
+                and ancestor.head.pos_ == "VERB" and ancestor.head.i > head.i:
+            return "topic"  # "..., a US official said"
     if root.dep_ == "pobj" and root.head.lower_ in LOCATION_PREPS and \
             label in ("PLACE", "GPE", "COUNTRY", "LOC", "FAC") and \
             root.head.head.lower_ not in TOPIC_HEADS:
@@ -579,26 +582,42 @@ _BRACKETED = re.compile(r"\s*\([^)]*\)\s*$")
 
 
 def _clean_agreement(chunk: Span) -> str | None:
-    tokens = [t for t in chunk if t.dep_ not in ("det", "poss", "nummod") and
-              t.lower_ not in ("important", "key", "landmark", "historic", "new", "two",
-                               "several", "significant", "three", "four")]
-    if not tokens:
-        return None
-    text = chunk.doc[tokens[0].i: chunk.end].text
-    text = _BRACKETED.sub("", text).strip()
-    # Extend "Memorandum of Understanding" and "Agreement on X" over their 'of/on' tail.
-    tail = chunk.doc[chunk.end: min(chunk.end + 12, chunk.sent.end)]
+    """The agreement's name: its capitalised words around the chunk's head, and its tail."""
+    doc = chunk.doc
+    sent = chunk.sent
+    root = chunk.root
+    if root.lower_ in ("agreements", "pacts", "mous", "accords", "arrangements", "treaties") \
+            and not any(t.is_title for t in chunk if t != root):
+        return None  # "two agreements": a count, not a name
+    start = root.i
+    while start - 1 >= sent.start:
+        prev = doc[start - 1]
+        if prev.dep_ in ("det", "poss", "nummod") or prev.lower_ in (
+                "important", "key", "landmark", "historic", "new", "significant"):
+            break
+        if prev.is_title or prev.is_upper or prev.text in ("-", "–") or prev.like_num:
+            start -= 1
+        elif prev.lower_ in ("of", "for", "on", "and") and start - 2 >= sent.start and \
+                (doc[start - 2].is_title or doc[start - 2].is_upper):
+            start -= 1
+        elif prev.pos_ in ("ADJ", "NOUN") and prev.head == root:
+            start -= 1
+        else:
+            break
+    text = doc[start: root.i + 1].text
+    tail = doc[root.i + 1: min(root.i + 13, sent.end)]
     if len(tail) and tail[0].lower_ in ("of", "on", "for", "regarding", "concerning") and \
-            (tail[0].lower_ != "of" or chunk.root.lower_ in ("memorandum", "letter")):
+            (tail[0].lower_ != "of" or root.lower_ in ("memorandum", "letter")):
         extension = []
         for token in tail:
             if token.is_punct and token.text not in ("-", "–") or token.lower_ in (
-                    "between", "with", "was", "were", "by", "during", "at", "and"):
+                    "between", "with", "was", "were", "by", "during", "at", "and", "after",
+                    "to", "under", "which", "that", "in"):
                 break
             extension.append(token)
         if extension:
-            text = f"{text} {chunk.doc[extension[0].i: extension[-1].i + 1].text}"
-    return text or None
+            text = f"{text} {doc[extension[0].i: extension[-1].i + 1].text}"
+    return text.strip() or None
 
 
 def _all_agreement_names(sent: Span) -> list[str]:
