@@ -38,6 +38,8 @@ class Trigger:
     call_on: bool = False
     max_gap: int | None = None
     from_gazetteer: bool = False
+    mode_only: bool = False
+    require_money: bool = False  # sets the mode of a meeting found by other triggers
 
 
 @dataclass(frozen=True)

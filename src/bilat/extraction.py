@@ -53,7 +53,7 @@ AID_CUES = {"military", "security", "defence", "defense", "weapons", "arms", "le
 # proposed purchase of drones", "reviewed progress on co-production".
 DISCUSSION_VERBS = {"discuss", "review", "explore", "consider", "deliberate", "focus",
                     "highlight", "underscore", "emphasise", "emphasize", "stress", "push",
-                    "pursue", "seek", "welcome", "note", "mull", "weigh", "assess", "cover",
+                    "pursue", "seek", "note", "mull", "weigh", "assess", "cover",
                     "touch", "raise", "underline", "identify", "examine", "evaluate", "study"}
 COMMENTATORS = {"analyst", "analysts", "expert", "experts", "observer", "observers", "critic",
                 "critics", "commentator", "commentators"}
@@ -130,6 +130,8 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
             continue
         if trigger.max_gap is not None and len(span) > trigger.max_gap + 2:
             continue
+        if trigger.mode_only:
+            continue  # "on the sidelines" sets the mode of a meeting reported by other words
         head = _head(span)
         event_type = _event_type(trigger, span, sent, lemmas, lowers)
         if event_type is None:
@@ -163,7 +165,11 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
             candidate = _combine(by_type[event_type], candidate)
         by_type[event_type] = candidate
     yield from _distinct_agreements(agreements)
-    yield from by_type.values()
+    sidelines = any(codebook.trigger_by_id[s.label_].mode_only for s in triggers)
+    for candidate in by_type.values():
+        if sidelines and candidate.type == "MEETING" and candidate.mode is None:
+            candidate = Candidate(**{**candidate.__dict__, "mode": "third-party"})
+        yield candidate
 
 
 def _combine(first: Candidate, second: Candidate) -> Candidate:
@@ -254,6 +260,9 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
     people = [n for n in names if n.label in ("PERSON", "PRONOUN") and n.side != "topic"]
     if trigger.require_entity == "person" and not people:
         return False
+    if trigger.require_money and not any(t.ent_type_ == "MONEY" or t.text in ("$", "€", "£", "₹")
+                                         for t in sent):
+        return False
     if trigger.call_on and _followed_by_to_verb(span):
         return False  # "called on X to stop" is a demand, not a meeting
     if event_type == "DEAL":
@@ -281,6 +290,9 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         if any(c.lower_ in ("this", "these", "such", "those") for c in head.children) or \
                 sent.text[span.end_char - sent.start_char:].lower().startswith(" like this"):
             return False  # "exercises like this", "such drills": exercises in general
+        if head.dep_ == "pobj" and head.head.lower_ == "for" and \
+                head.head.head.pos_ == "NOUN":
+            return False  # "the rules for joint training": what a pact covers
         if span[0].lower_ in ("exercise", "exercises") and head.pos_ == "VERB":
             return False  # "exercise restraint", "exercise its right"
         if head.lower_ in ("exercise", "exercises") and _is_verb_use(head):
@@ -294,6 +306,11 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         if trigger.require_aid_cue and not (lowers & {"gift", "gifted", "donation", "aid",
                                                       "assistance", "grant"} or lowers & GOODS):
             return False
+    if event_type == "VISIT" and not any(
+            n.label in ("PERSON", "PRONOUN", "ROLE") and n.side == "subject" for n in names) \
+            and not lowers & {"delegation", "minister", "ministers", "president", "leader",
+                              "secretary", "chief", "officials", "team"}:
+        return False  # a visit is a person's or a delegation's, not a warship's
     if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN"):
         # A bare noun ("the meeting focused on ...") refers back; it adds a source to an
         # event another sentence reports but proposes none without participants.
@@ -334,7 +351,7 @@ def _hedged(head: Token, sent: Span, codebook: Codebook, event_type: str) -> boo
     planned_governors = {"scheduled", "set", "slated", "due", "expected", "plan", "plans",
                          "planned", "likely"}
     approved_sale = event_type == "DEAL" and any(t.lemma_ in ("approve", "clear") for t in sent)
-    for ancestor in [head, *_ancestors(head, sent, limit=4)]:
+    for ancestor in [head, *_ancestors(head, sent, limit=6)]:
         word = ancestor.lower_
         if ancestor.lemma_ == "call" and any(c.lower_ == "for" for c in ancestor.children):
             return True  # "called for aid"
@@ -358,11 +375,13 @@ def _hedged(head: Token, sent: Span, codebook: Codebook, event_type: str) -> boo
 
 
 def _under_discussion(head: Token, sent: Span) -> bool:
-    for ancestor in _ancestors(head, sent, limit=4):
+    for ancestor in _ancestors(head, sent, limit=7):
         if ancestor.lemma_ in DISCUSSION_VERBS:
             return True
-        if ancestor.pos_ == "VERB" and ancestor.lemma_ not in ("include", "be", "have"):
-            return False
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in ancestor.children)
+        if ancestor.pos_ == "VERB" and not infinitive and ancestor.lemma_ not in (
+                "include", "be", "have"):
+            return False  # a finite verb of its own: the event is reported, not discussed
     return False
 
 
@@ -408,7 +427,8 @@ def _planned(head: Token, sent: Span, codebook: Codebook) -> bool:
             if child.dep_ == "aux" and child.lower_ == "to" and token.i == head.i:
                 governor = head.head
                 if governor.lower_ in codebook.planned or governor.lemma_ in codebook.planned \
-                        or governor.lemma_ in ("agree", "decide", "resolve", "invite"):
+                        or governor.lemma_ in ("agree", "decide", "resolve", "invite",
+                                               "invitation", "accept"):
                     return True
         if token.lower_ in ("scheduled", "slated", "due", "upcoming", "forthcoming"):
             return True
@@ -504,6 +524,15 @@ def _subject_tokens(head: Token, sent: Span) -> set[int]:
 
     if head.pos_ in ("VERB", "AUX"):
         take(head, ("nsubj", "nsubjpass", "csubj", "agent"))
+        controller = head
+        for _ in range(3):  # "Singh accepted an invitation to visit": Singh is to visit
+            if tokens or controller.dep_ not in ("xcomp", "acl", "advcl", "relcl", "ccomp") \
+                    or controller.head == controller:
+                break
+            controller = controller.head
+            if controller.pos_ in ("NOUN", "PROPN"):
+                controller = controller.head
+            take(controller, ("nsubj", "nsubjpass"))
         if head.dep_ == "relcl" and any(c.lower_ in ("who", "which", "that") and
                                         c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
             antecedent = head.head  # "Prabowo, who arrived in New Delhi": Prabowo arrived
@@ -552,7 +581,7 @@ def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: 
     return "subject" if span.end <= trigger.start else "object"
 
 
-SUBORDINATE = {"advcl", "relcl", "acl"}
+SUBORDINATE = {"advcl", "relcl"}
 
 
 def in_other_clause(token: Token, head: Token) -> bool:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .codebook import load_codebook
-from .records import Entity, Event, Mention, stable_id
+import re
 
-PRECISION = {4: 0, 7: 1, 10: 2}
+from .codebook import load_codebook
+from .knowledge import load_knowledge
+from .records import Entity, Event, Mention, stable_id
+from .resolve.mentions import is_generic_agreement
+
+FORUM_FILLER = {"the", "of", "and", "meeting", "th", "st", "nd", "rd", "annual", "edition",
+                "fifth", "fourth", "third", "second", "first", "ministerial"}
 
 
 def merge_mentions(mentions: Iterable[Mention]) -> list[Event]:
@@ -39,8 +44,10 @@ def _same_event(a: Mention, b: Mention) -> bool:
     if a.distinct != b.distinct and a.type in ("MEETING", "DEAL"):
         return False  # "a separate meeting", "a separate contract"
     if a.type == "AGREEMENT":
-        return a.agreement is None or b.agreement is None or _names_match(a.agreement,
-                                                                          b.agreement)
+        return is_generic_agreement(a.agreement) or is_generic_agreement(b.agreement) or \
+            _names_match(a.agreement or "", b.agreement or "")
+    if a.type == "AID" and a.amount and b.amount and a.amount != b.amount:
+        return False
     if a.type == "DEAL":
         if a.platform and b.platform and a.platform != b.platform:
             return False
@@ -52,10 +59,10 @@ def _same_event(a: Mention, b: Mention) -> bool:
         return True
     if a.type == "MEETING":
         if a.forum and b.forum:
-            return a.forum == b.forum
+            return _forums_match(a.forum, b.forum)
         if a.forum or b.forum:
             plain, named = (b, a) if a.forum else (a, b)
-            return _people(plain) <= _people(named)
+            return not _people(named) or _people(plain) <= _people(named)
         return _people_compatible(a, b)
     if a.type == "VISIT":
         visitors_a = {e.country for e in a.actor}
@@ -63,6 +70,16 @@ def _same_event(a: Mention, b: Mention) -> bool:
         if visitors_a and visitors_b and not visitors_a & visitors_b:
             return False
     return _people_compatible(a, b)
+
+
+def _forums_match(a: str, b: str) -> bool:
+    """'India-US 2+2 Ministerial Dialogue' and '2+2 ministerial dialogue' are one forum."""
+    def words(name: str) -> set[str]:
+        kb = load_knowledge()
+        return {w for w in re.split(r"[^a-z0-9+]+", name.lower()) if w and w not in
+                FORUM_FILLER and not kb.country(w) and not kb.country(w.upper())}
+    wa, wb = words(a), words(b)
+    return _names_match(a, b) or (bool(wa) and bool(wb) and (wa <= wb or wb <= wa))
 
 
 def _names_match(a: str, b: str) -> bool:

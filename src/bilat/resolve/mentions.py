@@ -33,7 +33,11 @@ DYAD_CUES = {"bilateral", "counterpart", "counterparts", "both", "two"}
 # "the two sides signed ...": the parties are the ones the article has been talking about.
 BOTH_SIDES = re.compile(r"\b(?:the\s+two|both)\s+(?:sides|countries|nations|ministers|leaders|"
                         r"governments|navies|armies|delegations|defence\s+ministers|"
-                        r"militaries|forces|secretaries)\b|\bthe\s+pair\b", re.I)
+                        r"militaries|forces|secretaries|had|have|also|last|were|met|spoke)\b"
+                        r"|\bthe\s+(?:pair|ministers|leaders|sides)\b", re.I)
+# Words a deal is referred back by: "the procurement", "a separate contract".
+DEAL_REFERENCES = {"procurement", "deal", "contract", "purchase", "order", "acquisition",
+                   "sale", "package", "bill", "aid", "assistance"}
 
 
 def resolve_candidates(annotated: AnnotatedArticle,
@@ -151,6 +155,14 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
                                             for s in sides.values() for e in s)
             or candidate.type in ("VISIT", "MEETING", "AGREEMENT")):
         countries.update(dyad)
+    if len(countries) == 1 and candidate.type in ("DEAL", "AID") and \
+            candidate.cues & DEAL_REFERENCES:
+        # "the CCS cleared the procurement": the deal the article is about
+        (only,) = countries
+        earlier = next((m for m in reversed(previous) if m.type == candidate.type and
+                        only in m.countries and len(m.countries) >= 2), None)
+        if earlier is not None:
+            countries.update(earlier.countries)
     if not countries and BOTH_SIDES.search(candidate.sentence.text):
         recent = next((m for m in reversed(previous) if len(m.countries) >= 2), None)
         countries.update(recent.countries if recent else dyad)
@@ -165,6 +177,11 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
             countries.add(maker.country)
 
     sentence = candidate.sentence
+    if candidate.type == "AGREEMENT" and is_generic_agreement(candidate.agreement) and any(
+            m.type == "DEAL" and set(m.countries) == countries for m in previous):
+        # "The inter-governmental agreement was signed ...": the deal just reported
+        candidate = replace(candidate, type="DEAL", status="signed", agreement=None)
+        spec = codebook.types["DEAL"]
     if candidate.type == "VISIT" and candidate.planned and _on_the_trip(actor_people(sides),
                                                                        countries, previous):
         candidate = replace(candidate, planned=False)  # "is also scheduled to visit HAL"
@@ -194,6 +211,20 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
         buyer=buyer, seller=seller,
         confidence=confidence,
     )
+
+
+GENERIC_AGREEMENT_WORDS = {"memorandum", "of", "understanding", "mou", "agreement", "pact",
+                           "defense", "defence", "deal", "accord", "treaty", "arrangement",
+                           "letter", "intent", "inter-governmental", "intergovernmental",
+                           "government-to-government", "landmark", "the", "a", "an",
+                           "bilateral", "new", "security", "cooperation", "framework",
+                           "agreements", "pacts", "key", "historic", "military"}
+
+
+def is_generic_agreement(name: str | None) -> bool:
+    """'the defence pact', 'an MoU': a kind of agreement, not its name."""
+    return name is None or set(name.lower().replace("-", " - ").split()) - {"-"} <= \
+        GENERIC_AGREEMENT_WORDS
 
 
 def actor_people(sides: dict[str, list[Entity]]) -> set[str]:

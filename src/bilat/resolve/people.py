@@ -240,6 +240,9 @@ class ArticleEntities:
         elif before is not None:
             country = country or self.kb.demonym(before.text) or self.kb.country(before.text)
         for person in reversed(self.people):
+            if person.role == span.text and country in (None, person.country):
+                return person  # the same title as written before ("Raksha Mantri")
+        for person in reversed(self.people):
             if person.role and _role_fits(role, person.role) and (
                     country is None or person.country in (None, country)):
                 return person
@@ -351,6 +354,9 @@ class ArticleEntities:
         country = None
         while i >= span.sent.start:
             token = doc[i]
+            if token.text in self.titles.honorifics and not words:
+                i -= 1  # "Raksha Mantri Shri Rajnath Singh"
+                continue
             if token.text in self.titles.words or (
                     token.lower_ in self.titles.joiners and words):
                 words.insert(0, token)
@@ -422,6 +428,8 @@ class ArticleEntities:
 
 def _role_fits(written: str, known: str) -> bool:
     """Does a role as written ("Defence Secretary", "Minister") fit a known role?"""
+    aliases = load_titles().role_aliases
+    written, known = aliases.get(written, written), aliases.get(known, known)
     written_words = set(written.lower().replace("defense", "defence").split())
     known_words = set(known.lower().replace("defense", "defence").split())
     heads = {w.lower() for w in load_titles().heads}
