@@ -358,7 +358,7 @@ def _hedged(head: Token, sent: Span, codebook: Codebook, event_type: str) -> boo
         if ancestor.lemma_ in ("say", "argue", "believe", "caution", "warn", "think") and any(
                 c.dep_ == "nsubj" and c.lower_ in COMMENTATORS for c in ancestor.children):
             return True  # "analysts said the purchase consolidated ..."
-        if ancestor is head:
+        if ancestor.i == head.i:
             continue
         if word in planned_governors and head.pos_ in ("VERB", "AUX") and \
                 head.head == ancestor and _to_infinitive_between(ancestor, head):

@@ -41,8 +41,8 @@ def _same_event(a: Mention, b: Mention) -> bool:
         return False
     if a.planned != b.planned:
         return False  # "will visit" and "visited" are two visits
-    if a.distinct != b.distinct and a.type in ("MEETING", "DEAL"):
-        return False  # "a separate meeting", "a separate contract"
+    if a.distinct != b.distinct:
+        return False  # "a separate meeting", "had last spoken in February"
     if a.type == "AGREEMENT":
         return is_generic_agreement(a.agreement) or is_generic_agreement(b.agreement) or \
             _names_match(a.agreement or "", b.agreement or "")

@@ -49,9 +49,21 @@ def resolve_candidates(annotated: AnnotatedArticle,
     for candidate in candidates:
         mention = _resolve(candidate, entities, article.date, dyad, previous,
                            article.id, article.url)
-        if mention is not None:
-            previous.append(mention)
-            yield mention
+        if mention is None:
+            continue
+        for part in _bilateral_calls(mention):
+            previous.append(part)
+            yield part
+
+
+def _bilateral_calls(mention: Mention) -> list[Mention]:
+    """'X spoke with A and, separately, with B': a call is between two sides, so one per pair."""
+    caller = {e.country for e in mention.actor}
+    called = {e.country for e in mention.recipient} - caller
+    if mention.type != "CALL" or len(caller) != 1 or len(called) < 2:
+        return [mention]
+    return [replace(mention, recipient=tuple(e for e in mention.recipient if e.country == c),
+                    countries=tuple(sorted(caller | {c}))) for c in sorted(called)]
 
 
 def _main_dyad(annotated: AnnotatedArticle, entities: ArticleEntities) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ Marles", "his UK counterpart, David Williams"), then from the officeholders data
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -34,13 +34,16 @@ class Person:
     organization: str | None = None
     country: str | None = None
     from_kb: bool = False
+    written_roles: list[str] = field(default_factory=list)  # titles as the text gives them
 
     @property
     def surname(self) -> str:
         return self.name.split()[-1]
 
     def entity(self) -> Entity:
-        return Entity(name=self.name, kind="person", role=self.role,
+        aliases = load_titles().role_aliases
+        role = self.written_roles[0] if self.written_roles else self.role
+        return Entity(name=self.name, kind="person", role=aliases.get(role, role),
                       organization=self.organization, country=self.country)
 
 
@@ -240,10 +243,11 @@ class ArticleEntities:
         elif before is not None:
             country = country or self.kb.demonym(before.text) or self.kb.country(before.text)
         for person in reversed(self.people):
-            if person.role == span.text and country in (None, person.country):
+            if span.text in person.written_roles and country in (None, person.country):
                 return person  # the same title as written before ("Raksha Mantri")
         for person in reversed(self.people):
-            if person.role and _role_fits(role, person.role) and (
+            roles = [*person.written_roles, *([person.role] if person.role else [])]
+            if any(_role_fits(role, r) for r in roles) and (
                     country is None or person.country in (None, country)):
                 return person
         if country and self.date:
@@ -274,9 +278,10 @@ class ArticleEntities:
             person = self._by_full_name(text)
         if person is None:
             return None
-        if role and (person.role is None or not person.from_kb or len(words) > 1):
-            person.role = role if person.role is None or len(role) >= len(person.role or "") \
-                else person.role
+        if role and role not in person.written_roles:
+            person.written_roles.append(role)
+        if role and person.role is None:
+            person.role = role
         if role_country and person.country is None:
             person.country = role_country
         if counterpart and person.country is None:
@@ -324,7 +329,8 @@ class ArticleEntities:
         if not matches and len(surname) >= 5:
             matches = [p for p in self.people if edit_distance_at_most_one(p.surname, surname)]
         if len(matches) > 1 and role:
-            fitting = [p for p in matches if p.role and _role_fits(role, p.role)]
+            fitting = [p for p in matches if any(_role_fits(role, r) for r in
+                                                  [*p.written_roles, *([p.role] if p.role else [])])]
             if fitting:
                 matches = fitting
         if matches:
