@@ -69,6 +69,12 @@ GOODS = {"drones", "drone", "jets", "jet", "aircraft", "fighters", "helicopters"
 AID_GIVING = {"provide", "give", "donate", "gift", "hand", "announce", "approve", "pledge",
               "send", "deliver", "sign", "allocate", "extend", "unveil", "commit", "grant",
               "transfer", "ship", "dispatch", "offer", "receive", "include", "provides"}
+# Verbs whose subject is an event only talked about: "the exercise would help ...".
+COMMENT_VERBS = {"help", "reflect", "mark", "underline", "underscore", "show", "demonstrate",
+                 "signal", "highlight", "represent", "symbolise", "symbolize", "reinforce",
+                 "strengthen", "boost", "deepen", "enhance", "send", "come", "underline",
+                 "consolidate", "cement", "showcase", "provide", "give", "add", "aim",
+                 "seek", "allow", "enable", "open", "pave", "build", "expand"}
 BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
 DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous", "last",
                  "earlier"}
@@ -154,7 +160,8 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
             planned=trigger.status == "planned" or _planned(head, sent, codebook),
             agreement=_agreement_name(sent, head) if event_type == "AGREEMENT" else None,
             direction=_deal_direction(sent, head) if event_type == "DEAL" else None,
-            forum=_forum(head) if event_type == "MEETING" else None,
+            forum=(_forum(head) or ("roundtable" if trigger.id == "meet_roundtable" else None))
+            if event_type == "MEETING" else None,
             distinct=bool(lowers & DISTINCT_CUES),
             cues=frozenset(lowers),
         )
@@ -257,7 +264,7 @@ def _event_type(trigger: Trigger, span: Span, sent: Span, lemmas: set[str],
 def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent: Span,
                names: list[Name], lemmas: set[str], lowers: set[str]) -> bool:
     """Type-specific evidence that the trigger reports an event, not a topic or a comment."""
-    people = [n for n in names if n.label in ("PERSON", "PRONOUN") and n.side != "topic"]
+    people = [n for n in names if _person_like(n) and n.side != "topic"]
     if trigger.require_entity == "person" and not people:
         return False
     if trigger.require_money and not any(t.ent_type_ == "MONEY" or t.text in ("$", "€", "£", "₹")
@@ -306,11 +313,13 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         if trigger.require_aid_cue and not (lowers & {"gift", "gifted", "donation", "aid",
                                                       "assistance", "grant"} or lowers & GOODS):
             return False
-    if event_type == "VISIT" and not any(
-            n.label in ("PERSON", "PRONOUN", "ROLE") and n.side == "subject" for n in names) \
+    if event_type == "VISIT" and not any(_person_like(n) and n.side == "subject" for n in names) \
             and not lowers & {"delegation", "minister", "ministers", "president", "leader",
                               "secretary", "chief", "officials", "team"}:
         return False  # a visit is a person's or a delegation's, not a warship's
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass") and \
+            head.head.lemma_ in COMMENT_VERBS and trigger.id != "exercise_named":
+        return False  # "the exercise would help the two armies ...": a comment on it
     if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN"):
         # A bare noun ("the meeting focused on ...") refers back; it adds a source to an
         # event another sentence reports but proposes none without participants.
@@ -321,6 +330,14 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
                 _forum(head) is None:
             return False  # "said after the talks"
     return True
+
+
+def _person_like(name: Name) -> bool:
+    """A person, or a surname the tagger took for a place or a firm ("Singh")."""
+    if name.label in ("PERSON", "PRONOUN", "ROLE"):
+        return True
+    return name.label in ("GPE", "ORG", "NORP") and " " not in name.text and bool(
+        load_knowledge().officeholders_with_surname(name.text))
 
 
 def _is_verb_use(token: Token) -> bool:
@@ -581,7 +598,7 @@ def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: 
     return "subject" if span.end <= trigger.start else "object"
 
 
-SUBORDINATE = {"advcl", "relcl"}
+SUBORDINATE = {"advcl", "relcl", "ccomp"}
 
 
 def in_other_clause(token: Token, head: Token) -> bool:
