@@ -52,6 +52,8 @@ class Codebook:
     hedges: frozenset[str]
     planned: frozenset[str]
     negations: frozenset[str]
+    refusals: frozenset[str]
+    restrictions: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,4 +82,6 @@ def load_codebook() -> Codebook:
         hedges=frozenset(raw["hedges"]),
         planned=frozenset(raw["planned"]),
         negations=frozenset(raw["negations"]),
+        refusals=frozenset(raw["refusals"]),
+        restrictions=frozenset(raw["restrictions"]),
     )

@@ -272,6 +272,12 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         return False
     if trigger.call_on and _followed_by_to_verb(span):
         return False  # "called on X to stop" is a demand, not a meeting
+    if trigger.id == "meet_verb" and (any(c.dep_ == "nsubjpass" for c in head.children) or any(
+            c.dep_ in ("dobj", "nsubjpass") and c.lower_ in (
+                "demands", "needs", "requirements", "targets", "expectations", "deadline",
+                "criteria", "standards", "goals", "obligations", "conditions")
+            for c in head.children)):
+        return False  # "their demands are met", "met the deadline"
     if event_type == "DEAL":
         goods = _has_money_or_platform(sent, names) or bool(lowers & GOODS)
         if trigger.id == "deal_contract" and not (lemmas & DEAL_VERBS or goods):
@@ -281,9 +287,10 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
             return False
         following = span.doc[span.end] if span.end < len(span.doc) else None
         preceding = span.doc[span.start - 1] if span.start > 0 else None
-        if following is not None and following.lower_ in ("control", "controls", "ban",
-                                                          "curbs", "restrictions"):
-            return False
+        if following is not None and following.lower_ in load_codebook().restrictions:
+            return False  # "export controls"
+        if head.dep_ == "pobj" and head.head.head.lower_ in load_codebook().restrictions:
+            return False  # "barriers to U.S. exports"
         if span[0].lower_ in ("order", "orders") and preceding is not None and \
                 preceding.lower_ in ("rules-based", "world", "international", "in", "global",
                                      "regional", "based", "executive"):
@@ -426,12 +433,12 @@ def _to_infinitive_between(governor: Token, head: Token) -> bool:
 
 
 def _negated(head: Token, codebook: Codebook) -> bool:
-    for token in [head, *(_ancestors(head, head.sent, limit=2))]:
+    for token in [head, *(_ancestors(head, head.sent, limit=4))]:
         for child in token.children:
             if child.dep_ == "neg" or child.lower_ in ("never",):
                 return True
-        if token.lemma_.lower() in ("cancel", "postpone", "scrap", "deny", "reject"):
-            return True
+        if token.lemma_.lower() in codebook.refusals:
+            return True  # "refused to meet", "rejected an offer to host a summit"
     return False
 
 
