@@ -537,17 +537,23 @@ def _names(sent: Span, head: Token, event_type: str, trigger: Span) -> list[Name
     return names
 
 
+def _subjects_of(verb: Token) -> set[int]:
+    """Tokens of a verb's subject; a relative 'who' stands for the noun it follows."""
+    tokens: set[int] = set()
+    for child in verb.children:
+        if child.dep_ not in ("nsubj", "nsubjpass", "csubj", "agent"):
+            continue
+        tokens.update(t.i for t in child.subtree)
+        if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+            antecedent = verb.head  # "Prabowo, who arrived in New Delhi": Prabowo arrived
+            tokens.update(t.i for t in antecedent.subtree if t.i < verb.i)
+    return tokens
+
+
 def _subject_tokens(head: Token, sent: Span) -> set[int]:
     """Tokens on the trigger's subject side: its subject, or a noun trigger's possessor."""
-    tokens: set[int] = set()
-
-    def take(anchor: Token, deps: tuple[str, ...]) -> None:
-        for child in anchor.children:
-            if child.dep_ in deps:
-                tokens.update(t.i for t in child.subtree)
-
     if head.pos_ in ("VERB", "AUX"):
-        take(head, ("nsubj", "nsubjpass", "csubj", "agent"))
+        tokens = _subjects_of(head)
         controller = head
         for _ in range(3):  # "Singh accepted an invitation to visit": Singh is to visit
             if tokens or controller.dep_ not in ("xcomp", "acl", "advcl", "relcl", "ccomp") \
@@ -556,23 +562,17 @@ def _subject_tokens(head: Token, sent: Span) -> set[int]:
             controller = controller.head
             if controller.pos_ in ("NOUN", "PROPN"):
                 controller = controller.head
-            take(controller, ("nsubj", "nsubjpass"))
-        if head.dep_ == "relcl" and any(c.lower_ in ("who", "which", "that") and
-                                        c.dep_ in ("nsubj", "nsubjpass") for c in head.children):
-            antecedent = head.head  # "Prabowo, who arrived in New Delhi": Prabowo arrived
-            tokens.update(t.i for t in antecedent.subtree if t.i < head.i and
-                          t.i >= antecedent.left_edge.i)
+            tokens = _subjects_of(controller)
         return tokens
-    take(head, ("poss",))
-    for child in head.children:  # "the visit of X", "talks by X"
-        if child.dep_ == "prep" and child.lower_ in ("of", "by"):
-            tokens.update(t.i for t in child.subtree)
+    tokens = set()
+    for child in head.children:
+        if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in ("of", "by")):
+            tokens.update(t.i for t in child.subtree)  # "Marles' visit", "the visit of X"
     verb = _governing_verb(head, sent)
     if verb is not None:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
         if not any(head in c.subtree for c in subjects):
-            for child in subjects:
-                tokens.update(t.i for t in child.subtree)
+            tokens |= _subjects_of(verb)
     return tokens
 
 
