@@ -330,6 +330,8 @@ def check_baseline(reports: Iterable[Report], baseline: dict) -> list[str]:
     failures = []
     for report in reports:
         floors = baseline.get(report.corpus, {})
+        if not isinstance(floors, dict):
+            continue
         observed: dict[str, float] = {"events_f1": report.overall.f1}
         observed.update({f"{t}_f1": s.f1 for t, s in report.by_type.items()})
         observed.update({f"field_{f}_f1": s.f1 for f, s in report.fields.items()})

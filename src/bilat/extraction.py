@@ -42,10 +42,13 @@ DEAL_VERBS = {"sign", "ink", "seal", "clinch", "award", "finalise", "finalize", 
               "approve", "clear", "announce", "win", "place", "negotiate", "deliver", "buy",
               "purchase", "procure", "acquire", "order", "sell", "export", "supply", "unveil",
               "secure", "bag", "receive", "hand", "induct", "commission"}
+FIRM_DEAL_WORDS = {"contract", "contracts", "deal", "deals", "order", "orders", "procurement",
+                   "purchase", "acquisition", "loa"}
 EXERCISE_CUES = {"joint", "bilateral", "trilateral", "multilateral", "naval", "military",
                  "maritime", "air", "army", "combined", "counter-terrorism", "war", "field",
                  "amphibious", "special", "forces", "navy", "navies", "armies", "troops",
-                 "exercise", "edition", "contingent", "drills", "warships", "ships", "fighter"}
+                 "contingent", "drills", "warships", "ships", "fighter", "soldiers",
+                 "sailors", "marines", "personnel", "aircraft", "jets"}
 AID_CUES = {"military", "security", "defence", "defense", "weapons", "arms", "lethal",
             "equipment", "package", "drawdown", "ammunition", "munitions", "artillery",
             "missiles", "humanitarian", "grant", "grants", "financing", "fmf"}
@@ -270,6 +273,23 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
     if trigger.require_money and not any(t.ent_type_ == "MONEY" or t.text in ("$", "€", "£", "₹")
                                          for t in sent):
         return False
+    if trigger.id == "meet_receive" and not any(
+            _person_like(n) and span.doc[n.end - 1].dep_ == "dobj" and
+            span.doc[n.end - 1].head.i == head.i for n in names):
+        return False  # "received a takeover approach from X": a meeting receives a person
+    if trigger.max_gap is not None and span[-1].i not in {t.i for t in span[0].subtree}:
+        return False  # "has come towards meeting": the noun is not what was held
+    if trigger.id == "meet_noun" and span.end < sent.end and \
+            span.doc[span.end].pos_ in ("DET", "PRON"):
+        return False  # "meeting the Lisbon targets": the verb, not a meeting
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ == "pobj" and head.head.lower_ == "of" \
+            and head.head.head.lower_ in ("ahead", "eve", "run-up", "wake", "aftermath") \
+            and not any(c.dep_ == "prep" for c in head.children):
+        return False  # "ahead of the meeting": the meeting is the backdrop, reported elsewhere
+    if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass") and any(
+            c.lower_ in ("unlikely", "likely", "expected", "set", "bound") for c in
+            head.head.children):
+        return False  # "the meeting is thought unlikely to produce ..."
     if trigger.call_on and _followed_by_to_verb(span):
         return False  # "called on X to stop" is a demand, not a meeting
     if trigger.id == "meet_verb" and (any(c.dep_ == "nsubjpass" for c in head.children) or any(
@@ -280,11 +300,15 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         return False  # "their demands are met", "met the deadline"
     if event_type == "DEAL":
         goods = _has_money_or_platform(sent, names) or bool(lowers & GOODS)
-        if trigger.id == "deal_contract" and not (lemmas & DEAL_VERBS or goods):
-            return False
+        governing = {t.lemma_.lower() for t in _ancestors(head, sent, limit=4)}
+        if trigger.id == "deal_contract" and not governing & DEAL_VERBS and not (
+                goods and span[0].lower_ not in ("export", "exports", "sale", "sales")):
+            return False  # "exports rose", "Boeing and Airbus have been taking orders"
+        if head.lemma_ == "order" and head.pos_ == "VERB" and _followed_by_to_verb(span):
+            return False  # "asked the court to order Russia to arbitration"
         if trigger.id in ("deal_buy", "deal_sell", "deal_approve", "deal_deliver") and not (
-                goods or lowers & DEAL_WORDS):
-            return False
+                goods or lowers & FIRM_DEAL_WORDS):
+            return False  # "Denmark exports its products to Greece": trade, not a deal
         following = span.doc[span.end] if span.end < len(span.doc) else None
         preceding = span.doc[span.start - 1] if span.start > 0 else None
         if following is not None and following.lower_ in load_codebook().restrictions:

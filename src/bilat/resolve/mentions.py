@@ -129,9 +129,12 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
             platform = platform or (kb.platform(name.key or name.text).name
                                     if kb.platform(name.key or name.text) else name.text)
             continue
-        if name.label == "GROUP" and name.side in ("subject", "object"):
+        if name.label == "GROUP":
+            # "the G7 meeting", "Quad leaders met": the group takes part; "as part of the
+            # G20 group", "a four-nation EU visit" do not make every member a party.
             group = kb.group(name.key or name.text)
-            if group is not None:
+            near = abs(name.start - candidate.trigger_start) <= 2 or name.side == "subject"
+            if group is not None and near and candidate.type != "VISIT":
                 group_members.extend(group.members)
             continue
         entity = _entity_for(name, candidate, entities)
@@ -188,6 +191,8 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
         if maker is not None and maker.country and maker.country not in countries:
             countries.add(maker.country)
 
+    if candidate.type in ("DEAL", "AID") and not _official(sides, candidate, platform):
+        return None  # airlines ordering planes, banks buying banks: not between countries
     sentence = candidate.sentence
     if candidate.type == "AGREEMENT" and is_generic_agreement(candidate.agreement) and any(
             m.type == "DEAL" and set(m.countries) == countries for m in previous):
@@ -237,6 +242,23 @@ def is_generic_agreement(name: str | None) -> bool:
     """'the defence pact', 'an MoU': a kind of agreement, not its name."""
     return name is None or set(name.lower().replace("-", " - ").split()) - {"-"} <= \
         GENERIC_AGREEMENT_WORDS
+
+
+OFFICIAL_KINDS = {"government", "military", "agency", "igo"}
+
+
+def _official(sides: dict[str, list[Entity]], candidate: Candidate, platform: str | None) -> bool:
+    """Does a state take part: a country, an official, a ministry, a military - or arms?"""
+    kb = load_knowledge()
+    for entity in sides["subject"] + sides["object"]:
+        if entity.kind in ("country", "person"):
+            return True
+        org = kb.organisation(entity.name)
+        if org is not None and org.kind in OFFICIAL_KINDS:
+            return True
+    military = set(load_codebook().contexts["military"])
+    armed = any(w in military or w.rstrip("s") in military for w in candidate.cues)
+    return candidate.type == "DEAL" and bool(platform or armed)
 
 
 def actor_people(sides: dict[str, list[Entity]]) -> set[str]:
