@@ -157,3 +157,46 @@ def test_event_ids_are_stable(extract, shared):
     first = [e.id for e in extract(text, doc_id="italy-visit.txt")]
     second = [e.id for e in extract(text, doc_id="italy-visit.txt")]
     assert first == second and len(set(first)) == len(first)
+
+
+def test_a_misspelt_repeat_resolves_to_the_name_met_first(extract):
+    events = extract(TWO_SINGHS, doc_id="two-singhs.txt")
+    names = {p.name for e in events for p in e.actor + e.recipient}
+    assert "Richard Marles" in names
+    assert not any("Marels" in name for name in names)
+
+
+def test_en_dash_compound_and_city_give_countries(extract):
+    text = ("New Delhi, Nov 10 (PTI): The fifth India–US 2+2 ministerial dialogue was held "
+            "in New Delhi on Friday, with the two sides reviewing defence ties.")
+    meetings = by_type(extract(text, date="2023-11-10"), "MEETING")
+    assert len(meetings) == 1
+    assert meetings[0].countries == ("IND", "USA")
+    assert meetings[0].location is not None and meetings[0].location.country == "IND"
+    assert meetings[0].date == "2023-11-10"
+
+
+def test_acronym_first_resolves_to_the_bracketed_long_form(extract):
+    text = ("Rome, March 5: The Society of Indian Defence Manufacturers (SIDM) and Italy's "
+            "Leonardo signed a memorandum of understanding on Tuesday on training.\n\n"
+            "SIDM said the pact would help small suppliers.")
+    agreements = by_type(extract(text, date="2025-03-05"), "AGREEMENT")
+    assert len(agreements) == 1
+    parties = {e.name: e.country for e in agreements[0].actor + agreements[0].recipient}
+    assert parties.get("Society of Indian Defence Manufacturers") == "IND"
+    assert agreements[0].countries == ("IND", "ITA")
+
+
+def test_no_date_in_the_text_means_no_date(extract, shared):
+    text = (shared / "samples" / "uk-visit.txt").read_text(encoding="utf-8")
+    events = extract(text, doc_id="uk-visit.txt")
+    assert events and all(e.date is None for e in events)
+    deal = by_type(events, "DEAL")[0]
+    assert deal.amount is not None and (deal.amount.value, deal.amount.currency) == (4e8, "EUR")
+
+
+def test_refusals_and_trade_figures_are_not_events(extract):
+    text = ("Israeli President Moshe Katsav has refused to meet Jordan's King Abdullah II in "
+            "Tel Aviv, his office said on Tuesday.\n\n"
+            "Denmark exports most of its feta to Greece, the trade body said.")
+    assert extract(text, date="2004-06-01") == []
