@@ -204,8 +204,16 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
         candidate = replace(candidate, planned=False)  # "is also scheduled to visit HAL"
     future = candidate.planned
     date, end_date, stated = _date(candidate, reference, future, previous, countries)
+    if location is None and not stated and candidate.type != "CALL":
+        occasion = _occasion(previous, countries)
+        location = occasion.location if occasion is not None else None  # "during the visit"
     amount = _amount(candidate)
     actor, recipient = _split_sides(candidate.type, sides, destination)
+    if not actor and not recipient and len(countries) >= 2:
+        # "the 13th meeting of the India-UK Economic and Financial Dialogue": the states
+        first, *rest = sorted(countries)
+        actor = [Entity(name=kb.country_name(first), kind="country", country=first)]
+        recipient = [Entity(name=kb.country_name(c), kind="country", country=c) for c in rest]
     buyer, seller = _deal_parties(candidate, actor, recipient, countries, platform)
     status = "planned" if candidate.planned else candidate.status
     if candidate.type == "DEAL" and candidate.planned:
@@ -367,11 +375,18 @@ def _date(candidate: Candidate, reference: str | None, future: bool,
         trigger_char = head.idx - offset
         best = min(mentions, key=lambda m: abs(m.start - trigger_char))
         return best.date, best.end_date, True
-    # No date in the sentence: the occasion's date, set by an earlier report of it.
+    occasion = _occasion(previous, countries)
+    if occasion is not None:
+        return occasion.date, occasion.end_date, False
+    return None, None, False
+
+
+def _occasion(previous: list[Mention], countries: set[str]) -> Mention | None:
+    """The latest earlier report that dated the occasion this sentence goes on about."""
     for mention in reversed(previous):
         if mention.date_stated and set(mention.countries) == countries:
-            return mention.date, mention.end_date, False
-    return None, None, False
+            return mention
+    return None
 
 
 def _amount(candidate: Candidate):
