@@ -33,7 +33,8 @@ def _what(event: Event) -> str:
         parts.append(f"{event.amount.currency} {event.amount.value:,.0f}")
     if event.quantity:
         parts.append(f"x{event.quantity}")
-    for value in (event.platform, event.agreement):
+    forum = event.extra.get("forum") if event.type == "MEETING" else None
+    for value in (event.platform, event.agreement, forum):
         if value:
             parts.append(value)
     if event.status:
