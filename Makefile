@@ -21,6 +21,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
 
 eval: setup
 	$(BIN)/bilat eval --check eval/baseline.json

@@ -233,7 +233,7 @@ def _category_report(corpus: str, records: list[dict], gold_categories,
     documents = [Document(id=r["id"], text=r["text"], date=_iso_date(r["meta"].get("date")),
                           format="json") for r in records]
     by_id = {r["id"]: r for r in records}
-    negatives = defaultdict(lambda: [0, 0])  # category -> [sentences, with an event]
+    negatives: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])  # [sentences, with event]
     for result in process_documents(documents):
         report.documents += 1
         record = by_id[result.article.id]
@@ -257,14 +257,14 @@ def _category_report(corpus: str, records: list[dict], gold_categories,
                 report.errors.append({"document": record["id"], "kind": "false event",
                                       "gold": sorted(gold), "text": record["text"]})
     total = [sum(v[0] for v in negatives.values()), sum(v[1] for v in negatives.values())]
-    report.extra["false_event_rate"] = {
+    rates: dict[str, object] = {
         "other": _rate(total),
         "by_category": {k: _rate(v) for k, v in sorted(negatives.items())},
     }
     if conflict:
-        conflict_counts = [sum(negatives[c][0] for c in conflict),
-                           sum(negatives[c][1] for c in conflict)]
-        report.extra["false_event_rate"]["conflict"] = _rate(conflict_counts)
+        rates["conflict"] = _rate([sum(negatives[c][0] for c in conflict),
+                                   sum(negatives[c][1] for c in conflict)])
+    report.extra["false_event_rate"] = rates
     return report
 
 

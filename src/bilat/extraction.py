@@ -75,8 +75,8 @@ AID_GIVING = {"provide", "give", "donate", "gift", "hand", "announce", "approve"
 # Verbs whose subject is an event only talked about: "the exercise would help ...".
 COMMENT_VERBS = {"help", "reflect", "mark", "underline", "underscore", "show", "demonstrate",
                  "signal", "highlight", "represent", "symbolise", "symbolize", "reinforce",
-                 "strengthen", "boost", "deepen", "enhance", "send", "come", "underline",
-                 "consolidate", "cement", "showcase", "provide", "give", "add", "aim",
+                 "strengthen", "boost", "deepen", "enhance", "send", "come", "consolidate",
+                 "cement", "showcase", "provide", "give", "add", "aim",
                  "seek", "allow", "enable", "open", "pave", "build", "expand"}
 BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
 DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous", "last",
@@ -217,8 +217,7 @@ def _distinct_agreements(candidates: list[Candidate]) -> Iterator[Candidate]:
     if named and None in seen:
         seen.pop(None)
     for candidate in seen.values():
-        for name in _split_agreements(candidate):
-            yield name
+        yield from _split_agreements(candidate)
 
 
 def _split_agreements(candidate: Candidate) -> Iterator[Candidate]:

@@ -7,9 +7,8 @@ countries are not events of bilat's scope and are dropped here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import re
+from collections.abc import Iterable
 
 from .codebook import load_codebook
 from .knowledge import load_knowledge

@@ -11,6 +11,6 @@
 
 from __future__ import annotations
 
-from .components import TRIGGER_SPANS, GAZETTEER_SPANS, load_nlp, model_name
+from .components import GAZETTEER_SPANS, TRIGGER_SPANS, load_nlp, model_name
 
 __all__ = ["GAZETTEER_SPANS", "TRIGGER_SPANS", "load_nlp", "model_name"]

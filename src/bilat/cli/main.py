@@ -11,7 +11,7 @@ import click
 from .. import __version__
 from ..errors import BilatError
 from ..records import Event, Problem
-from .output import event_table, eval_tables
+from .output import eval_tables, event_table
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,8 +104,9 @@ def eval_command(corpora: str, shared: Path | None, fmt: str, show_errors: bool,
         click.echo(eval_tables(reports))
     if show_errors:
         for report in reports:
-            for error in report.errors:
-                click.echo(json.dumps({"corpus": report.corpus, **error}, ensure_ascii=False))
+            for mismatch in report.errors:
+                click.echo(json.dumps({"corpus": report.corpus, **mismatch},
+                                      ensure_ascii=False))
     if baseline is not None:
         failures = check_baseline(reports, json.loads(baseline.read_text(encoding="utf-8")))
         for failure in failures:

@@ -31,15 +31,16 @@ def html_document(markup: str, doc_id: str, path: str | None) -> Document | Prob
     body = getattr(result, "body", None)
     if result is None or body is None:
         return problem("B108", "", path)
-    title = _clean(result.title)
+    title = _clean(getattr(result, "title", None))
     paragraphs = [p for child in body for p in _blocks(child)]
     if title and paragraphs and _same(paragraphs[0], title):
         paragraphs = paragraphs[1:]
     if not paragraphs:
         return problem("B108", "", path)
     return Document(id=doc_id, text="\n\n".join(paragraphs), format="html", title=title,
-                    date=_clean(result.date), url=_clean(result.url),
-                    outlet=_clean(result.sitename), path=path)
+                    date=_clean(getattr(result, "date", None)),
+                    url=_clean(getattr(result, "url", None)),
+                    outlet=_clean(getattr(result, "sitename", None)), path=path)
 
 
 def _blocks(element: Any) -> list[str]:

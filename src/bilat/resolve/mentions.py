@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from ..annotate.article import AnnotatedArticle
 from ..codebook import load_codebook
@@ -58,8 +58,8 @@ def resolve_candidates(annotated: AnnotatedArticle,
 
 def _bilateral_calls(mention: Mention) -> list[Mention]:
     """'X spoke with A and, separately, with B': a call is between two sides, so one per pair."""
-    caller = {e.country for e in mention.actor}
-    called = {e.country for e in mention.recipient} - caller
+    caller = {e.country for e in mention.actor if e.country}
+    called = {e.country for e in mention.recipient if e.country} - caller
     if mention.type != "CALL" or len(caller) != 1 or len(called) < 2:
         return [mention]
     return [replace(mention, recipient=tuple(e for e in mention.recipient if e.country == c),
@@ -126,8 +126,8 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
                 group_members.extend(dialogue.countries)
             continue
         if name.label == "PLATFORM":
-            platform = platform or (kb.platform(name.key or name.text).name
-                                    if kb.platform(name.key or name.text) else name.text)
+            known = kb.platform(name.key or name.text)
+            platform = platform or (known.name if known is not None else name.text)
             continue
         if name.label == "GROUP":
             # "the G7 meeting", "Quad leaders met": the group takes part; "as part of the
@@ -406,7 +406,8 @@ def _quantity(candidate: Candidate) -> int | None:
         if token.like_num or token.lower_ in NUMBER_WORDS:
             following = sent.doc[token.i + 1: min(token.i + 7, sent.end)]
             if any(t.lower_ in QUANTITY_NOUNS for t in following) and not any(
-                    t.text in ("$", "€", "£", "₹") for t in sent.doc[max(sent.start, token.i - 1):token.i]):
+                    t.text in ("$", "€", "£", "₹")
+                    for t in sent.doc[max(sent.start, token.i - 1):token.i]):
                 if any(t.lower_ in ("billion", "million", "crore", "lakh", "bn", "m")
                        for t in following[:1]):
                     continue

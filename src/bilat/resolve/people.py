@@ -17,13 +17,14 @@ from spacy.tokens import Span, Token
 
 from ..annotate import GAZETTEER_SPANS
 from ..annotate.article import AnnotatedArticle, Sentence
-from ..knowledge import KnowledgeBase, load_knowledge
+from ..knowledge import KnowledgeBase, Officeholder, load_knowledge
 from ..records import Entity
 from ..titles import load_titles, role_mentions
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # An acronym in brackets right after a name: "Bharat Electronics Limited (BEL)".
-ACRONYM = re.compile(r"((?:[A-Z][\w&.'-]*\s+(?:(?:of|for|and|the|&)\s+)*){1,10})\(([A-Z][A-Za-z&-]{1,9})\)")
+ACRONYM = re.compile(r"((?:[A-Z][\w&.'-]*\s+(?:(?:of|for|and|the|&)\s+)*){1,10})"
+                     r"\(([A-Z][A-Za-z&-]{1,9})\)")
 NOT_NAMES = {"MoU", "MoUs", "Defence", "Defense", "Ministry", "Secretary", "Minister"}
 
 
@@ -43,7 +44,8 @@ class Person:
     def entity(self) -> Entity:
         aliases = load_titles().role_aliases
         role = self.written_roles[0] if self.written_roles else self.role
-        return Entity(name=self.name, kind="person", role=aliases.get(role, role),
+        return Entity(name=self.name, kind="person",
+                      role=aliases.get(role, role) if role is not None else None,
                       organization=self.organization, country=self.country)
 
 
@@ -329,8 +331,8 @@ class ArticleEntities:
         if not matches and len(surname) >= 5:
             matches = [p for p in self.people if edit_distance_at_most_one(p.surname, surname)]
         if len(matches) > 1 and role:
-            fitting = [p for p in matches if any(_role_fits(role, r) for r in
-                                                  [*p.written_roles, *([p.role] if p.role else [])])]
+            fitting = [p for p in matches if any(
+                _role_fits(role, r) for r in [*p.written_roles, *([p.role] if p.role else [])])]
             if fitting:
                 matches = fitting
         if matches:
@@ -346,7 +348,7 @@ class ArticleEntities:
                 return self._by_full_name(next(iter(names)))
         return None
 
-    def _current(self, holders: list) -> object:
+    def _current(self, holders: list[Officeholder]) -> Officeholder:
         if self.date:
             for holder in holders:
                 if _in_office(holder, self.date):
