@@ -271,3 +271,17 @@ def test_press_release_header_with_section_label_and_posted_on_line():
     assert article.title == "DEFENCE MINISTER HOLDS TALKS WITH UK COUNTERPART IN LONDON"
     assert article.date == "2024-01-09"
     assert article.text.startswith("Raksha Mantri Shri Rajnath Singh held")
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("February 2, 2023 9:28 AM GMT+8", "2023-02-02"),
+    ("May 1, 2025 6:45 PM GMT+5:30", "2025-05-01"),
+    ("Posted Fri 25 Aug 2023 at 4:18pm", "2023-08-25"),
+    ("By Breaking Defense Staff on October 15, 2024 at 11:32 AM", "2024-10-15"),
+])
+def test_date_lines_with_time_zones_weekdays_and_bylines(header, expected):
+    raw = (f"Ministers meet in Manila\n\n{header}\n\n"
+           "MANILA - Defence ministers of the two countries met on Thursday.\n")
+    article = clean(Document(id="x.txt", text=raw))
+    assert article.date == expected
+    assert header not in article.text

@@ -80,7 +80,8 @@ _DATE_PREFIX = re.compile(
 _TIME_NOISE = re.compile(
     r"(?i:\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\b\.?)?|\b\d{1,2}\s*[ap]\.?m\b\.?"
     r"|\b(?:IST|GMT|UTC|BST|EST|EDT|PST|PDT|CET|CEST|JST|KST|AEST|AEDT|SGT|PKT|hrs|hours)\b"
-    r"|\bT(?=\d\d:)|[+-]\d{2}:?\d{2}\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:at|on)\b"
+    r"|\bT(?=\d\d:)|[+-]\d{1,2}(?::?\d{2})?\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?|\b(?:at|on)\b"
     r"|[,|:;()\-–—])")
 _DATE_SEGMENTS = re.compile(r"\s*\|\s*")
 _ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.+\-Z]*)?")
@@ -130,7 +131,7 @@ def clean(document: Document) -> Article:
     """The article's main text, title, publication date, dateline, url and outlet."""
     lines = _lines(document.text)
     lines = _cut_trailing_teasers(lines)
-    dated = [_date_line(line) for line in lines]
+    dated = [_date_line(line) or _byline_date(line) for line in lines]
     kept = [line for line, found in zip(lines, dated, strict=True)
             if not _is_boilerplate(line) and (found is None or found[0] == "bare")]
     body_dates = [found for found in dated if found is not None and found[0] != "bare"]
@@ -300,6 +301,14 @@ def _date_only(segment: str) -> str | None:
     first = mentions[0]
     residue = segment[:first.start] + " " + _BYLINE.sub(" ", segment[first.end:])
     return None if _TIME_NOISE.sub(" ", residue).strip() else first.date
+
+
+def _byline_date(line: str) -> tuple[str, str] | None:
+    """The date a byline states: "By Breaking Defense Staff on October 15, 2024 at 11:32 AM"."""
+    if not line.startswith("By ") or _words(line) > 16:
+        return None
+    stated = [m for m in find_dates(line, None) if m.date and len(m.date) == 10]
+    return ("published", stated[0].date) if stated else None
 
 
 def _byline(line: str) -> bool:
