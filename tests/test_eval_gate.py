@@ -31,7 +31,7 @@ def test_false_event_rate_is_a_ceiling():
 @pytest.mark.model
 def test_accuracy_holds_the_pinned_baseline(shared):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    reports = evaluate(["demo", "samples", "plover", "petr2"], shared)
+    reports = evaluate(["demo", "samples", "merge", "plover", "petr2"], shared)
     assert check_baseline(reports, baseline) == []
     demo = next(r for r in reports if r.corpus == "demo")
     assert demo.documents >= 40

@@ -307,8 +307,8 @@ def _byline_date(line: str) -> tuple[str, str] | None:
     """The date a byline states: "By Breaking Defense Staff on October 15, 2024 at 11:32 AM"."""
     if not line.startswith("By ") or _words(line) > 16:
         return None
-    stated = [m for m in find_dates(line, None) if m.date and len(m.date) == 10]
-    return ("published", stated[0].date) if stated else None
+    stated = [m.date for m in find_dates(line, None) if m.date and len(m.date) == 10]
+    return ("published", stated[0]) if stated else None
 
 
 def _byline(line: str) -> bool:

@@ -24,6 +24,11 @@ CATALOGUE: dict[str, str] = {
     "B202": "a bundled data file is invalid",
     # B3xx: evaluation
     "B301": "evaluation data not found",
+    # B4xx: the store and its queries
+    "B401": "bad dyad",
+    "B402": "bad event type",
+    "B403": "event not found",
+    "B404": "cannot open the database",
 }
 
 

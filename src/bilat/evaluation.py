@@ -308,8 +308,73 @@ def find_shared(start: Path | None = None) -> Path | None:
     return None
 
 
+def evaluate_merge() -> Report:
+    """Merging across sources on the demo corpus: residual duplicates and wrong merges.
+
+    The demo corpus reports 21 events in two or three articles each (``gold_clusters.jsonl``).
+    The corpus is ingested into a fresh store; each stored event's reports are matched to
+    gold events; a stored event holding two gold events is a wrong merge, and a gold event
+    spread over several stored events leaves residual duplicates.
+    """
+    import tempfile
+
+    from .pipeline import process_paths
+    from .store import Store
+
+    root = demo_dir()
+    gold = _read_gold(root / "gold.jsonl")
+    cluster_of: dict[tuple[str, str], str] = {}
+    with open(root / "gold_clusters.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            cluster = json.loads(line)
+            for member in cluster["reports"]:
+                cluster_of[(member["document"], member["evidence"])] = cluster["event"]
+    report = Report(corpus="merge")
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{folder}/merge.db")
+        store.ingest(process_paths([str(root / "articles")]))
+        held: dict[str, set[str]] = defaultdict(set)  # stored event -> gold events in it
+        placed: dict[tuple[str, str], str] = {}  # gold report -> the stored event it went to
+        for event_id, record in store.mention_records():
+            document = record["document"]
+            for gold_event in gold.get(document, []):
+                if _record_matches(record, gold_event):
+                    key = (document, gold_event["evidence"][0])
+                    held[event_id].add(cluster_of.get(key, f"{document}|{key[1]}"))
+                    placed.setdefault(key, event_id)
+                    break
+        report.documents = len(gold)
+        stored = store.count_events()
+    wrong = [sorted(c) for c in held.values() if len(c) > 1]
+    spread: dict[str, set[str]] = defaultdict(set)
+    for key, event_id in placed.items():
+        if key in cluster_of:
+            spread[cluster_of[key]].add(event_id)
+    residual = sum(len(events) - 1 for events in spread.values())
+    report.extra["merge"] = {
+        "stored_events": stored, "events_matched_to_gold": len(held),
+        "wrong_merges": len(wrong), "residual_duplicates": residual,
+        "residual_duplicate_rate": round(residual / len(held), 3) if held else 0.0,
+        "multi_report_events": len(set(cluster_of.values())),
+        "merged_fully": sum(1 for events in spread.values() if len(events) == 1),
+    }
+    report.errors.extend({"kind": "wrong merge", "gold": c} for c in wrong)
+    report.errors.extend({"kind": "residual duplicate", "gold": c, "stored_events": len(e)}
+                         for c, e in spread.items() if len(e) > 1)
+    return report
+
+
+def _record_matches(record: dict, gold: dict) -> bool:
+    if record["type"] != gold["type"] or list(record["countries"]) != gold["countries"]:
+        return False
+    sentences = [_norm(s["sentence"]) for s in record["sources"]]
+    return any(_norm(ev) in s or s in _norm(ev) for ev in gold.get("evidence", [])
+               for s in sentences)
+
+
 CORPORA = {
     "demo": lambda shared: evaluate_demo(),
+    "merge": lambda shared: evaluate_merge(),
     "samples": evaluate_samples,
     "plover": evaluate_plover,
     "petr2": evaluate_petr2,
@@ -333,11 +398,17 @@ def check_baseline(reports: Iterable[Report], baseline: dict) -> list[str]:
         if not isinstance(floors, dict):
             continue
         observed: dict[str, float] = {"events_f1": report.overall.f1}
+        if report.corpus == "merge":
+            observed = {}
         observed.update({f"{t}_f1": s.f1 for t, s in report.by_type.items()})
         observed.update({f"field_{f}_f1": s.f1 for f, s in report.fields.items()})
         rates = report.extra.get("false_event_rate")
         if isinstance(rates, dict) and "conflict" in rates:
             observed["conflict_false_event_rate_max"] = rates["conflict"]["rate"]
+        merge = report.extra.get("merge")
+        if isinstance(merge, dict):
+            observed["wrong_merges_max"] = merge["wrong_merges"]
+            observed["residual_duplicate_rate_max"] = merge["residual_duplicate_rate"]
         for key, floor in floors.items():
             value = observed.get(key)
             if value is None:

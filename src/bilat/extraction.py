@@ -79,8 +79,7 @@ COMMENT_VERBS = {"help", "reflect", "mark", "underline", "underscore", "show", "
                  "cement", "showcase", "provide", "give", "add", "aim",
                  "seek", "allow", "enable", "open", "pave", "build", "expand"}
 BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
-DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous", "last",
-                 "earlier"}
+DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous"}
 ACTION_VERBS_FOR_NOUNS = {"hold", "have", "conduct", "begin", "start", "conclude", "end",
                           "host", "attend", "participate", "take", "launch", "kick", "culminate",
                           "co-chair", "chair", "commence", "open", "close", "mark", "join",
@@ -165,7 +164,9 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
             direction=_deal_direction(sent, head) if event_type == "DEAL" else None,
             forum=(_forum(head) or ("roundtable" if trigger.id == "meet_roundtable" else None))
             if event_type == "MEETING" else None,
-            distinct=bool(lowers & DISTINCT_CUES),
+            distinct=bool(lowers & DISTINCT_CUES) or any(
+                c.lower_ in ("last", "earlier") and c.dep_ in ("advmod", "amod")
+                for c in head.children),
             cues=frozenset(lowers),
         )
         if event_type == "AGREEMENT":
@@ -189,7 +190,7 @@ def _combine(first: Candidate, second: Candidate) -> Candidate:
         type=keep.type, triggers=first.triggers + second.triggers, sentence=keep.sentence,
         trigger_start=keep.trigger_start, names=keep.names,
         mode=first.mode or second.mode, status=_stronger_status(first.status, second.status),
-        planned=first.planned and second.planned, agreement=first.agreement or second.agreement,
+        planned=first.planned or second.planned, agreement=first.agreement or second.agreement,
         direction=first.direction or second.direction, forum=first.forum or second.forum,
         distinct=first.distinct or second.distinct, cues=keep.cues,
     )
@@ -471,8 +472,8 @@ def _planned(head: Token, sent: Span, codebook: Codebook) -> bool:
         for child in token.children:
             if child.dep_ in ("aux", "auxpass") and child.lower_ in ("will", "shall", "'ll"):
                 return True
-            if child.dep_ == "aux" and child.lower_ == "to" and token.i == head.i:
-                governor = head.head
+            if child.dep_ == "aux" and child.lower_ == "to":
+                governor = token.head  # "moves to finalise the purchase", "agreed to sign"
                 if governor.lower_ in codebook.planned or governor.lemma_ in codebook.planned \
                         or governor.lemma_ in ("agree", "decide", "resolve", "invite",
                                                "invitation", "accept"):
@@ -621,7 +622,12 @@ def _side(span: Span, head: Token, sent: Span, subject_tokens: set[int], label: 
     if root.dep_ == "pobj" and root.head.lower_ in LOCATION_PREPS and \
             label in ("PLACE", "GPE", "COUNTRY", "LOC", "FAC") and \
             root.head.head.lower_ not in TOPIC_HEADS:
-        return "location"
+        attached = root.head.head
+        verb = _governing_verb(head, sent)
+        if attached.i == head.i or (verb is not None and attached.i == verb.i) or \
+                attached.head.i == head.i:
+            return "location"  # "met in Tokyo", "talks in New Delhi"
+        return "topic"  # "to co-produce engines in India": where else something happens
     if subject_tokens:
         inside = any(t.i in subject_tokens for t in span)
         return "subject" if inside else "object"

@@ -59,8 +59,12 @@ def role_mentions(sent, taken: set[int]) -> list[tuple[int, int, str]]:
         role = titles.role_aliases.get(run.text, run.text)
         before = doc[i - 1] if i > sent.start else None
         after = doc[j: min(j + 8, sent.end)]
+        before_that = doc[i - 2] if i - 2 >= sent.start else None
         standalone = (before is None and run.text in titles.role_aliases) or (
-            before is not None and (before.lower_ == "the" or before.text in ("'s", "’s")))
+            before is not None and (before.lower_ == "the" or before.text in ("'s", "’s"))) or (
+            # "by an Indian Defence Minister", "the British Prime Minister"
+            before is not None and before.pos_ in ("ADJ", "PROPN") and before.is_title and
+            before_that is not None and before_that.lower_ in ("a", "an", "the"))
         named_after = any(t.ent_type_ == "PERSON" or t.text in titles.honorifics or
                           (t.pos_ == "PROPN" and t.is_title and t.text not in titles.words)
                           for t in after[:1]) or any(t.ent_type_ == "PERSON" for t in after)

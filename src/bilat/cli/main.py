@@ -1,4 +1,4 @@
-"""``bilat`` commands: extract, eval, doctor."""
+"""``bilat`` commands: extract, eval, doctor, and the store commands (ingest, events, ...)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import BilatError
 from ..records import Event, Problem
 from .output import eval_tables, event_table
+from .store_commands import COMMANDS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,8 +74,10 @@ def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int,
 
 
 @cli.command("eval")
-@click.option("--corpus", "corpora", default="demo,samples,plover,petr2", show_default=True,
-              help="Comma-separated corpora: demo, samples, plover, petr2.")
+@click.option("--corpus", "corpora", default="demo,samples,merge,plover,petr2",
+              show_default=True,
+              help="Comma-separated corpora: demo, samples, merge (across sources), plover, "
+                   "petr2.")
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The shared evaluation folder (samples/, datasets/); default: $BILAT_SHARED "
                    "or a 'shared' folder beside the current directory or its parents.")
@@ -128,6 +131,10 @@ def doctor() -> None:
             ok = False
             click.echo(f"       fix: {check.fix}")
     sys.exit(0 if ok else 1)
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

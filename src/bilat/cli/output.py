@@ -59,6 +59,11 @@ def event_table(events: Sequence[Event]) -> str:
 def eval_tables(reports: Sequence[Report]) -> str:
     blocks = []
     for report in reports:
+        merge = report.extra.get("merge")
+        if isinstance(merge, dict):
+            blocks.append(f"== merge across sources ({report.documents} documents)\n" + _table(
+                ["", "value"], [[k.replace("_", " "), v] for k, v in merge.items()]))
+            continue
         rows = []
         for name, score in sorted(report.by_type.items()):
             rows.append([name, f"{score.precision:.3f}", f"{score.recall:.3f}",

@@ -178,8 +178,9 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
                         only in m.countries and len(m.countries) >= 2), None)
         if earlier is not None:
             countries.update(earlier.countries)
-    if not countries and BOTH_SIDES.search(candidate.sentence.text):
-        recent = next((m for m in reversed(previous) if len(m.countries) >= 2), None)
+    if len(countries) < 2 and BOTH_SIDES.search(candidate.sentence.text):
+        recent = next((m for m in reversed(previous) if len(m.countries) >= 2 and
+                       countries <= set(m.countries)), None)
         countries.update(recent.countries if recent else dyad)
         if recent is not None and not sides["subject"] and not sides["object"]:
             # "the two ministers signed": the people of the talks just reported
@@ -248,8 +249,7 @@ GENERIC_AGREEMENT_WORDS = {"memorandum", "of", "understanding", "mou", "agreemen
 
 def is_generic_agreement(name: str | None) -> bool:
     """'the defence pact', 'an MoU': a kind of agreement, not its name."""
-    return name is None or set(name.lower().replace("-", " - ").split()) - {"-"} <= \
-        GENERIC_AGREEMENT_WORDS
+    return name is None or set(name.lower().split()) <= GENERIC_AGREEMENT_WORDS
 
 
 OFFICIAL_KINDS = {"government", "military", "agency", "igo"}

@@ -1,0 +1,377 @@
+"""The gateway: migrations, ingest with cross-source merging, and the reads ``query`` uses."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..merge import combine, match_score, same_real_event
+from ..pipeline import Result
+from .tables import (
+    ArticleBandRow,
+    ArticleRow,
+    EntityRow,
+    EventCountryRow,
+    EventEntityRow,
+    EventRow,
+    MentionRow,
+)
+
+SHINGLE = 5
+PERMUTATIONS = 64
+BANDS = 16
+NEAR_DUPLICATE = 0.7  # estimated Jaccard of word 5-grams: one wire story, lightly edited
+_PRIME = (1 << 61) - 1
+_SEEDS = [(int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big")
+           % _PRIME or 1,
+           int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big")
+           % _PRIME) for i in range(PERMUTATIONS)]
+
+
+@dataclass
+class IngestReport:
+    articles: int = 0
+    known: int = 0  # the same URL or text was stored before: nothing changed
+    near_duplicates: int = 0
+    events_new: int = 0
+    events_merged: int = 0
+    event_ids: list[str] = field(default_factory=list)
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _signature(text: str) -> list[int]:
+    words = re.findall(r"\w+", text.lower())
+    grams = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    hashes = [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big")
+              for g in grams]
+    return [min((a * h + b) % _PRIME for h in hashes) for a, b in _SEEDS]
+
+
+def _bands(signature: list[int]) -> list[str]:
+    rows = PERMUTATIONS // BANDS
+    return [f"{i:02d}" + hashlib.blake2b(repr(signature[i * rows:(i + 1) * rows]).encode(),
+                                         digest_size=8).hexdigest()
+            for i in range(BANDS)]
+
+
+def _similarity(a: list[int], b: list[int]) -> float:
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+
+
+def _entity_id(kind: str, name: str, country: str | None) -> str:
+    digest = hashlib.sha256(f"{kind}|{name}|{country}".encode()).hexdigest()[:16]
+    return f"en_{digest}"
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What ``Store.find_events`` selects; every field narrows the selection."""
+
+    dyad: tuple[str, str] | None = None
+    countries: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    person: str | None = None
+    org: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+    limit: int | None = None
+    offset: int = 0
+    ascending: bool = False
+
+
+def _when() -> Any:
+    return func.coalesce(EventRow.date, EventRow.first_reported)
+
+
+def _has_country(code: str) -> Any:
+    return select(EventCountryRow.event_id).where(
+        EventCountryRow.event_id == EventRow.id, EventCountryRow.country == code).exists()
+
+
+def _has_entity(kind: str, name: str) -> Any:
+    pattern = f"%{name.lower()}%"
+    return select(EventEntityRow.event_id).join(
+        EntityRow, EntityRow.id == EventEntityRow.entity_id).where(
+        EventEntityRow.event_id == EventRow.id, EntityRow.kind == kind,
+        func.lower(EntityRow.name).like(pattern)).exists()
+
+
+def _filtered(query: Any, where: EventFilter) -> Any:
+    for code in (*(where.dyad or ()), *where.countries):
+        query = query.where(_has_country(code))
+    if where.types:
+        query = query.where(EventRow.type.in_(where.types))
+    if where.person:
+        query = query.where(_has_entity("person", where.person))
+    if where.org:
+        query = query.where(_has_entity("organization", where.org))
+    if where.since:
+        query = query.where(_when() >= where.since)
+    if where.until:
+        # "2024" and "2024-06" include the whole year or month
+        query = query.where(_when() <= where.until + "-99"[: 10 - len(where.until)]
+                            if len(where.until) < 10 else _when() <= where.until)
+    for word in (where.text or "").lower().split():
+        query = query.where(EventRow.search_text.like(f"%{word}%"))
+    return query
+
+
+
+class Store:
+    """Open (and migrate) a database; write results into it; read events back."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location",
+                               str(resources.files("bilat") / "store" / "migrations"))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    # --- writes -----------------------------------------------------------------------
+    def ingest(self, results: Iterable[Result]) -> IngestReport:
+        report = IngestReport()
+        for result in results:
+            self.ingest_result(result, report)
+        return report
+
+    def ingest_result(self, result: Result, report: IngestReport | None = None) -> IngestReport:
+        """Store one article and fold its events in, in one transaction."""
+        report = report or IngestReport()
+        article = result.article
+        content_hash = hashlib.sha256(_normalised(article.text).encode()).hexdigest()
+        with Session(self.engine) as session, session.begin():
+            same = [ArticleRow.content_hash == content_hash]
+            if article.url:
+                same.append(ArticleRow.url == article.url)
+            known = session.scalars(select(ArticleRow.id).where(or_(*same))).first()
+            if known is not None:
+                report.known += 1
+                return report
+            signature = _signature(article.text)
+            bands = _bands(signature)
+            original = self._near_duplicate(session, signature, bands)
+            row = ArticleRow(doc_id=article.id, url=article.url, title=article.title,
+                             outlet=article.outlet, published=article.date,
+                             text=article.text, content_hash=content_hash,
+                             signature=signature, duplicate_of=original,
+                             ingested_at=datetime.now(timezone.utc))
+            session.add(row)
+            session.flush()
+            session.add_all(ArticleBandRow(band=b, article_id=row.id) for b in bands)
+            report.articles += 1
+            report.near_duplicates += original is not None
+            for found in result.events:
+                # forum and 'separate' travel with the stored report to guide later merges
+                record = {**found.to_dict(), "forum": found.extra.get("forum"),
+                          "distinct": bool(found.extra.get("distinct"))}
+                self._fold(session, row, record, report)
+        return report
+
+    def _near_duplicate(self, session: Session, signature: list[int],
+                        bands: list[str]) -> int | None:
+        candidates = session.scalars(select(ArticleBandRow.article_id)
+                                     .where(ArticleBandRow.band.in_(bands)).distinct()).all()
+        best, best_score = None, NEAR_DUPLICATE
+        for candidate in candidates:
+            other = session.get(ArticleRow, candidate)
+            if other is None:
+                continue
+            score = _similarity(signature, other.signature)
+            if score >= best_score:
+                best, best_score = other.duplicate_of or other.id, score
+        return best
+
+    def _fold(self, session: Session, article: ArticleRow, record: dict[str, Any],
+              report: IngestReport) -> None:
+        record = {**record, "document": record["sources"][0]["document"],
+                  "article_published": article.published}
+        countries = ",".join(record["countries"])
+        query = select(EventRow).where(EventRow.type == record["type"],
+                                       EventRow.countries == countries)
+        window = _date_window(record.get("date"))
+        if window is not None:
+            low, high, year = window
+            query = query.where(or_(EventRow.date.is_(None), EventRow.date == year,
+                                    EventRow.date.between(low, high)))
+        # Events the extractor kept apart within this article stay apart in the store.
+        taken = set(session.scalars(select(MentionRow.event_id)
+                                    .where(MentionRow.article_id == article.id)))
+        candidates = [row for row in session.scalars(query.order_by(EventRow.id))
+                      if row.id not in taken and same_real_event(row.record, record)]
+        match = max(candidates, key=lambda row: match_score(row.record, record), default=None)
+        if match is None:
+            row = EventRow(id=record["id"], type=record["type"], countries=countries,
+                           cameo=record["cameo"], confidence=record["confidence"],
+                           num_sources=0, num_articles=0, search_text="", record={},
+                           updated_at=datetime.now(timezone.utc))
+            session.add(row)
+            session.flush()  # the event row first: its countries refer to it
+            session.add_all(EventCountryRow(event_id=row.id, country=c)
+                            for c in record["countries"])
+            report.events_new += 1
+        else:
+            row = match
+            report.events_merged += 1
+        session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
+        session.flush()
+        self._refresh(session, row)
+        report.event_ids.append(row.id)
+
+    def _refresh(self, session: Session, row: EventRow) -> None:
+        """Recompute an event's merged record and counts from all its mentions."""
+        mentions = session.execute(
+            select(MentionRow.record, ArticleRow.id, ArticleRow.duplicate_of,
+                   ArticleRow.published, ArticleRow.ingested_at)
+            .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
+            .where(MentionRow.event_id == row.id).order_by(MentionRow.id)).all()
+        reports = [m.record for m in mentions]
+        merged = combine(reports)
+        merged["id"] = row.id
+        # when the outlets published it; an article without a date gives none
+        reported = [m.published for m in mentions if m.published]
+        row.num_sources = len({(s["document"], s["start"]) for s in merged["sources"]})
+        row.num_articles = len({m.duplicate_of or m.id for m in mentions})
+        row.first_reported = min(reported) if reported else None
+        merged.update(num_sources=row.num_sources, num_articles=row.num_articles,
+                      first_reported=row.first_reported)
+        row.record = merged
+        row.date, row.end_date, row.status = merged["date"], merged["end_date"], merged["status"]
+        row.cameo, row.confidence, row.platform = merged["cameo"], merged["confidence"], \
+            merged.get("platform")
+        amount = merged.get("amount") or {}
+        row.amount_value, row.amount_currency = amount.get("value"), amount.get("currency")
+        row.search_text = _search_text(merged)
+        row.updated_at = datetime.now(timezone.utc)
+        session.execute(delete(EventEntityRow).where(EventEntityRow.event_id == row.id))
+        links = {}
+        for side in ("actor", "recipient"):
+            for entity in merged[side]:
+                entity_id = self._entity(session, entity)
+                links[(entity_id, side)] = EventEntityRow(event_id=row.id, entity_id=entity_id,
+                                                          side=side)
+        session.flush()  # entities before the links to them
+        session.add_all(links.values())
+
+    def _entity(self, session: Session, entity: dict[str, Any]) -> str:
+        entity_id = _entity_id(entity["kind"], entity["name"], entity.get("country"))
+        row = session.get(EntityRow, entity_id)
+        role = entity.get("role")
+        if row is None:
+            row = EntityRow(id=entity_id, kind=entity["kind"], name=entity["name"],
+                            country=entity.get("country"), roles=[role] if role else [])
+            session.add(row)
+        elif role and role not in row.roles:
+            row.roles = [*row.roles, role]
+        return entity_id
+
+    # --- reads (for bilat.query and bilat.evaluation) ----------------------------------------
+    def count_events(self) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(select(func.count()).select_from(EventRow)) or 0
+
+    def mention_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(event id, article-level record) for every report of every stored event."""
+        with Session(self.engine) as session:
+            rows = session.execute(
+                select(MentionRow.event_id, MentionRow.record).order_by(MentionRow.id))
+            yield from ((event_id, record) for event_id, record in rows)
+
+    def find_events(self, where: EventFilter) -> list[dict[str, Any]]:
+        query = _filtered(select(EventRow.record), where)
+        order = _when().asc() if where.ascending else _when().desc()
+        query = query.order_by(order, EventRow.id).offset(where.offset)
+        if where.limit is not None:
+            query = query.limit(where.limit)
+        with Session(self.engine) as session:
+            return list(session.scalars(query))
+
+
+    def get_event(self, event_id: str) -> dict[str, Any] | None:
+        with Session(self.engine) as session:
+            row = session.get(EventRow, event_id)
+            if row is None:
+                return None
+            record = dict(row.record)
+            record["reports"] = [
+                {"document": m.record["document"], "article": a.doc_id, "url": a.url,
+                 "outlet": a.outlet, "published": a.published,
+                 "near_duplicate_of": a.duplicate_of, "sources": m.record["sources"]}
+                for m, a in session.execute(
+                    select(MentionRow, ArticleRow).join(ArticleRow, ArticleRow.id ==
+                                                        MentionRow.article_id)
+                    .where(MentionRow.event_id == event_id).order_by(MentionRow.id))]
+            return record
+
+
+    def dyad_counts(self, where: EventFilter) -> list[dict[str, Any]]:
+        """Event counts per country pair, type and year."""
+        first, second = EventCountryRow, EventCountryRow.__table__.alias("other")
+        year = func.substr(_when(), 1, 4)
+        query = (select(first.country, second.c.country, EventRow.type, year, func.count())
+                 .join(EventRow, EventRow.id == first.event_id)
+                 .join(second, (second.c.event_id == first.event_id) &
+                       (second.c.country > first.country))
+                 .group_by(first.country, second.c.country, EventRow.type, year)
+                 .order_by(func.count().desc(), first.country, second.c.country, EventRow.type))
+        query = _filtered(query, where)
+        with Session(self.engine) as session:
+            return [{"dyad": f"{a}-{b}", "type": t, "year": y, "events": n}
+                    for a, b, t, y, n in session.execute(query)]
+
+
+def _search_text(record: dict[str, Any]) -> str:
+    parts = [e["name"] for e in record["actor"] + record["recipient"]]
+    parts += [record.get("platform") or "", record.get("agreement") or ""]
+    parts += [s["sentence"] for s in record["sources"]]
+    return " ".join(parts).lower()
+
+
+def _date_window(value: str | None) -> tuple[str, str, str] | None:
+    """Stored dates that can be the same event as one on ``value``: (low, high, its year)."""
+    if not value:
+        return None
+    year = value[:4]
+    if len(value) == 4:
+        return f"{year}-01-01", f"{year}-12-31", year
+    if len(value) == 7:
+        first = date.fromisoformat(f"{value}-01")
+        return (first - timedelta(days=32)).isoformat(), \
+            (first + timedelta(days=63)).isoformat(), year
+    day = date.fromisoformat(value)
+    return (day - timedelta(days=40)).isoformat(), (day + timedelta(days=40)).isoformat(), year
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+

@@ -1,0 +1,94 @@
+"""The first schema: articles, events with their mentions, countries and entities.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-23
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "articles",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("doc_id", sa.String(500), nullable=False),
+        sa.Column("url", sa.String(2000), unique=True),
+        sa.Column("title", sa.Text),
+        sa.Column("outlet", sa.String(200)),
+        sa.Column("published", sa.String(10), index=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("signature", sa.JSON, nullable=False),
+        sa.Column("duplicate_of", sa.Integer, sa.ForeignKey("articles.id"), index=True),
+        sa.Column("ingested_at", sa.DateTime, nullable=False),
+    )
+    op.create_table(
+        "article_bands",
+        sa.Column("band", sa.String(24), primary_key=True),
+        sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), primary_key=True),
+    )
+    op.create_table(
+        "events",
+        sa.Column("id", sa.String(19), primary_key=True),
+        sa.Column("type", sa.String(12), nullable=False),
+        sa.Column("countries", sa.String(200), nullable=False),
+        sa.Column("date", sa.String(10)),
+        sa.Column("end_date", sa.String(10)),
+        sa.Column("status", sa.String(12)),
+        sa.Column("cameo", sa.String(4), nullable=False),
+        sa.Column("amount_value", sa.Float),
+        sa.Column("amount_currency", sa.String(3)),
+        sa.Column("platform", sa.String(200)),
+        sa.Column("confidence", sa.Float, nullable=False),
+        sa.Column("num_sources", sa.Integer, nullable=False),
+        sa.Column("num_articles", sa.Integer, nullable=False),
+        sa.Column("first_reported", sa.String(10)),
+        sa.Column("search_text", sa.Text, nullable=False),
+        sa.Column("record", sa.JSON, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+    )
+    op.create_index("ix_events_type_countries", "events", ["type", "countries"])
+    op.create_index("ix_events_date", "events", ["date"])
+    op.create_table(
+        "event_countries",
+        sa.Column("event_id", sa.String(19), sa.ForeignKey("events.id"), primary_key=True),
+        sa.Column("country", sa.String(3), primary_key=True),
+    )
+    op.create_index("ix_event_countries_country", "event_countries", ["country", "event_id"])
+    op.create_table(
+        "mentions",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(19), sa.ForeignKey("events.id"), nullable=False,
+                  index=True),
+        sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False,
+                  index=True),
+        sa.Column("record", sa.JSON, nullable=False),
+    )
+    op.create_table(
+        "entities",
+        sa.Column("id", sa.String(19), primary_key=True),
+        sa.Column("kind", sa.String(12), nullable=False),
+        sa.Column("name", sa.String(300), nullable=False, index=True),
+        sa.Column("country", sa.String(3)),
+        sa.Column("roles", sa.JSON, nullable=False),
+    )
+    op.create_table(
+        "event_entities",
+        sa.Column("event_id", sa.String(19), sa.ForeignKey("events.id"), primary_key=True),
+        sa.Column("entity_id", sa.String(19), sa.ForeignKey("entities.id"), primary_key=True,
+                  index=True),
+        sa.Column("side", sa.String(10), primary_key=True),
+    )
+
+
+def downgrade() -> None:
+    for table in ("event_entities", "entities", "mentions", "event_countries", "events",
+                  "article_bands", "articles"):
+        op.drop_table(table)

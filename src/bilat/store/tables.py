@@ -1,0 +1,117 @@
+"""The store's tables (SQLAlchemy 2). Rows stay inside ``store``; the rest of bilat sees dicts.
+
+Migrations in ``migrations/versions`` create and change these tables; a test checks that the
+migrated schema and these models agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    published: Mapped[str | None] = mapped_column(String(10), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    signature: Mapped[list[int]] = mapped_column(JSON)  # MinHash, for near-duplicates
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ArticleBandRow(Base):
+    """Locality-sensitive hashing bands of an article's MinHash signature."""
+
+    __tablename__ = "article_bands"
+
+    band: Mapped[str] = mapped_column(String(24), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(19), primary_key=True)
+    type: Mapped[str] = mapped_column(String(12))
+    countries: Mapped[str] = mapped_column(String(200))  # "IND,USA": the sorted set
+    date: Mapped[str | None] = mapped_column(String(10))
+    end_date: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str | None] = mapped_column(String(12))
+    cameo: Mapped[str] = mapped_column(String(4))
+    amount_value: Mapped[float | None] = mapped_column(Float)
+    amount_currency: Mapped[str | None] = mapped_column(String(3))
+    platform: Mapped[str | None] = mapped_column(String(200))
+    confidence: Mapped[float] = mapped_column(Float)
+    num_sources: Mapped[int] = mapped_column(Integer)
+    num_articles: Mapped[int] = mapped_column(Integer)
+    first_reported: Mapped[str | None] = mapped_column(String(10))
+    search_text: Mapped[str] = mapped_column(Text)  # names and sentences, lower case
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)  # the merged event record
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_events_type_countries", "type", "countries"),
+        Index("ix_events_date", "date"),
+    )
+
+
+class EventCountryRow(Base):
+    __tablename__ = "event_countries"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(3), primary_key=True)
+
+    __table_args__ = (Index("ix_event_countries_country", "country", "event_id"),)
+
+
+class MentionRow(Base):
+    """One article's report of an event: its sentences and the values it gave."""
+
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)  # the article-level event record
+
+
+class EntityRow(Base):
+    __tablename__ = "entities"
+
+    id: Mapped[str] = mapped_column(String(19), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    country: Mapped[str | None] = mapped_column(String(3))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+
+
+class EventEntityRow(Base):
+    __tablename__ = "event_entities"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True,
+                                           index=True)
+    side: Mapped[str] = mapped_column(String(10), primary_key=True)

@@ -1,0 +1,190 @@
+"""The store: idempotent ingest, merging across outlets, interrupted ingests, both backends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bilat.records import Document
+from bilat.store import Store
+
+pytestmark = pytest.mark.model
+
+RAFALE_PTI = Document(id="pti-rafale.txt", url="https://example.in/pti/rafale-m", text="""India signs Rafale-M deal with France
+
+New Delhi, April 28 (PTI): India on Monday signed a deal with France for the procurement of 26 Rafale-M fighter jets for the Indian Navy at a cost of ₹63,000 crore, defence officials said.
+
+The inter-governmental agreement was signed by senior officials of the two sides at Nausena Bhawan in the presence of Defence Secretary Rajesh Kumar Singh.
+""")
+RAFALE_WIRE = Document(id="wire-rafale.txt", url="https://example.com/wire/rafale", text="""India buys 26 Rafale Marine jets
+
+PARIS, April 28 (Reuters) - India signed a deal with France on Monday to buy 26 Rafale-M fighter jets for about $7.4 billion, the French armed forces ministry said.
+""")
+MEETING_MAY = Document(id="may.txt", text="""New Delhi, May 6 (PTI): Defence Minister Rajnath Singh held talks with US Defense Secretary Lloyd Austin in New Delhi on Monday.
+""", date="2024-05-06")
+MEETING_JUNE = Document(id="june.txt", text="""Washington, June 17 (PTI): Defence Minister Rajnath Singh held talks with US Defense Secretary Lloyd Austin at the Pentagon on Monday.
+""", date="2024-06-17")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bilat.db'}"
+    url = os.environ.get("BILAT_TEST_PG")
+    if not url:
+        pytest.skip("BILAT_TEST_PG is not set (.ci/postgres starts a server and prints it)")
+    engine = create_engine(url)
+    with engine.begin() as connection:  # a clean database for every test
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def ingest(store: Store, *documents: Document):
+    from bilat.pipeline import process_documents
+
+    return store.ingest(process_documents(documents))
+
+
+def test_the_same_deal_from_two_outlets_is_one_event_with_both_amounts(store_url):
+    store = Store(store_url)
+    ingest(store, RAFALE_PTI, RAFALE_WIRE)
+    from bilat.query import events, make_filter
+
+    deals = events(store, make_filter(types=["DEAL"]))
+    assert len(deals) == 1
+    deal = deals[0]
+    assert deal["countries"] == ["FRA", "IND"]
+    assert deal["num_articles"] == 2 and deal["num_sources"] == 3
+    assert deal["first_reported"] is None or deal["first_reported"].startswith("20")
+    amounts = {(a["currency"]) for a in deal["disagreements"]["amount"]}
+    assert amounts == {"INR", "USD"}
+    documents = {d for p in deal["provenance"]["amount"] for d in p["documents"]}
+    assert documents == {"pti-rafale.txt", "wire-rafale.txt"}
+
+
+def test_ingesting_again_changes_nothing(store_url):
+    store = Store(store_url)
+    first = ingest(store, RAFALE_PTI, MEETING_MAY)
+    before = store.count_events()
+    again = ingest(store, RAFALE_PTI, MEETING_MAY)
+    assert first.articles == 2 and again.articles == 0 and again.known == 2
+    assert store.count_events() == before
+
+
+def test_two_meetings_a_month_apart_stay_two(store_url):
+    store = Store(store_url)
+    ingest(store, MEETING_MAY, MEETING_JUNE)
+    from bilat.query import timeline
+
+    meetings = timeline(store, "IND", "USA", types=["MEETING"])
+    assert [m["date"] for m in meetings] == ["2024-05-06", "2024-06-17"]
+
+
+def test_a_syndicated_copy_is_a_near_duplicate_and_counts_once(store_url):
+    store = Store(store_url)
+    copy = Document(id="syndicated.txt", url="https://example.org/copy",
+                    text=RAFALE_PTI.text.replace("defence officials said", "officials said")
+                    .replace("India signs Rafale-M deal with France", "Rafale-M deal signed"))
+    report = ingest(store, RAFALE_PTI, copy)
+    assert report.articles == 2 and report.near_duplicates == 1
+    from bilat.query import events, make_filter
+
+    deal = events(store, make_filter(types=["DEAL"]))[0]
+    assert deal["num_articles"] == 1  # one wire story, two outlets
+    assert deal["num_sources"] == 4
+
+
+def test_filters_and_the_event_page(store_url):
+    store = Store(store_url)
+    ingest(store, RAFALE_PTI, MEETING_MAY, MEETING_JUNE)
+    from bilat.query import event, events, make_filter
+
+    assert len(events(store, make_filter(dyad="IND-USA"))) == 2
+    assert len(events(store, make_filter(person="austin", since="2024-06"))) == 1
+    assert len(events(store, make_filter(text="rafale", countries=["FRA"]))) == 1
+    assert events(store, make_filter(until="2024-05")) == events(
+        store, make_filter(dyad="IND-USA", until="2024-05-31"))
+    one = events(store, make_filter(types=["MEETING"], limit=1))[0]
+    page = event(store, one["id"])
+    assert page["reports"][0]["sources"][0]["sentence"].startswith("Defence Minister")
+
+
+def test_an_ingest_killed_half_way_completes_on_the_second_run(tmp_path):
+    from bilat.evaluation import demo_dir
+
+    database = tmp_path / "killed.db"
+    articles = str(demo_dir() / "articles")
+    command = [sys.executable, "-m", "bilat", "ingest", articles, "--db", str(database)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill it once some articles are in
+        time.sleep(0.5)
+        if database.exists() and Store(f"sqlite:///{database}").count_events() > 5:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=300)
+    clean = tmp_path / "clean.db"
+    subprocess.run([*command[:-1], str(clean)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=300)
+    killed_store, clean_store = Store(f"sqlite:///{database}"), Store(f"sqlite:///{clean}")
+    assert killed_store.count_events() == clean_store.count_events() > 50
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        orphans = connection.execute(text(
+            "SELECT count(*) FROM mentions WHERE event_id NOT IN (SELECT id FROM events)"
+        )).scalar()
+        articles_stored = connection.execute(text("SELECT count(*) FROM articles")).scalar()
+    assert orphans == 0 and articles_stored == 55
+
+
+def test_cli_ingest_query_and_exports_read_back(tmp_path):
+    import csv
+    import json
+
+    import networkx
+    import pyarrow.parquet
+    from click.testing import CliRunner
+
+    from bilat.cli import cli
+
+    for document in (RAFALE_PTI, RAFALE_WIRE, MEETING_MAY):
+        (tmp_path / document.id).write_text(document.text, encoding="utf-8")
+    database = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", str(tmp_path / "pti-rafale.txt"),
+                                 str(tmp_path / "wire-rafale.txt"), str(tmp_path / "may.txt"),
+                                 "--db", database])
+    assert result.exit_code == 0, result.output
+    assert "3 articles stored" in result.output
+    listed = runner.invoke(cli, ["events", "--db", database, "--type", "DEAL",
+                                 "--format", "jsonl"])
+    deals = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(deals) == 1 and deals[0]["num_articles"] == 2
+    shown = runner.invoke(cli, ["show", deals[0]["id"], "--db", database])
+    assert len(json.loads(shown.stdout)["reports"]) == 2
+    dyads = runner.invoke(cli, ["dyads", "--db", database])
+    assert "FRA-IND" in dyads.stdout and "IND-USA" in dyads.stdout
+    gdelt = runner.invoke(cli, ["export", "--db", database, "--format", "gdelt-csv"])
+    rows = list(csv.DictReader(gdelt.stdout.splitlines()))
+    assert {r["EventRootCode"] for r in rows} == {"04", "06"}
+    assert {r["NumArticles"] for r in rows} == {"1", "2"}
+    graph_path = tmp_path / "net.graphml"
+    runner.invoke(cli, ["export", "--db", database, "--format", "graphml", "-o", str(graph_path)])
+    graph = networkx.read_graphml(graph_path)
+    assert set(graph.nodes) == {"FRA", "IND", "USA"}
+    parquet_path = tmp_path / "events.parquet"
+    runner.invoke(cli, ["export", "--db", database, "--format", "parquet", "-o",
+                        str(parquet_path)])
+    assert pyarrow.parquet.read_table(parquet_path).num_rows == 2
+    bad = runner.invoke(cli, ["events", "--db", database, "--dyad", "INDIA"])
+    assert bad.exit_code == 2 and "B401" in bad.output
