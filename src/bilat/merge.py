@@ -347,16 +347,24 @@ def combine(reports: list[dict[str, Any]]) -> dict[str, Any]:
             disagreements[name] = [v for v, _ in ranked]
     if merged.get("date") and merged.get("end_date") and merged["end_date"] < merged["date"]:
         merged["end_date"] = None
-    merged["actor"] = _union_dicts(r.get("actor", []) for r in reports)
-    actor_names = {e["name"] for e in merged["actor"]}
-    merged["recipient"] = [e for e in _union_dicts(r.get("recipient", []) for r in reports)
-                           if e["name"] not in actor_names]
+    actor = _union_dicts(r.get("actor", []) for r in reports)
+    actor_names = {e["name"] for e in actor}
+    recipient = [e for e in _union_dicts(r.get("recipient", []) for r in reports)
+                 if e["name"] not in actor_names]
+    present = {e.get("country") for e in actor + recipient if e.get("kind") != "country"}
+    merged["actor"] = _represented(actor, present)
+    merged["recipient"] = _represented(recipient, present)
     merged["sources"] = [s for r in reports for s in r.get("sources", [])]
     merged["confidence"] = round(min(0.99, max(r.get("confidence", 0.5) for r in reports)
                                      + 0.02 * (len(reports) - 1)), 2)
     merged["provenance"] = provenance
     merged["disagreements"] = disagreements
     return merged
+
+
+def _represented(entities: list[dict[str, Any]], present: set[str | None]) -> list[dict[str, Any]]:
+    """A country stays listed only if none of its people or organisations is."""
+    return [e for e in entities if e.get("kind") != "country" or e.get("country") not in present]
 
 
 def _union_dicts(lists: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:

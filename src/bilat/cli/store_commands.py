@@ -61,7 +61,7 @@ def _filter(options: dict[str, Any], **extra: Any):
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--db", help=DB_HELP)
 @click.option("--demo", is_flag=True, help="Also ingest the bundled demo corpus.")
 def ingest(paths: tuple[str, ...], db: str | None, demo: bool) -> None:
@@ -80,7 +80,9 @@ def ingest(paths: tuple[str, ...], db: str | None, demo: bool) -> None:
         problems.append(problem)
         click.echo(f"bilat: {problem}", err=True)
 
-    sources = [p for p in paths if p != "--"] + ([str(demo_dir() / "articles")] if demo else [])
+    sources = list(paths) + ([str(demo_dir() / "articles")] if demo else [])
+    if not sources:
+        raise click.UsageError("give at least one PATH (or - for stdin, or --demo)")
     result = store.ingest(process_paths(sources, stdin=sys.stdin, on_problem=report))
     click.echo(f"{result.articles} articles stored ({result.known} already known, "
                f"{result.near_duplicates} near-duplicates); {result.events_new} new events, "
@@ -126,12 +128,15 @@ def _print_events(found: list[dict[str, Any]], fmt: str) -> None:
 @filter_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table",
               show_default=True)
-@click.option("--limit", type=click.IntRange(1), default=None, help="At most this many.")
-def events(fmt: str, limit: int | None, **options: Any) -> None:
+@click.option("--limit", type=click.IntRange(0), default=100, show_default=True,
+              help="At most this many (0: all).")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many first.")
+def events(fmt: str, limit: int, offset: int, **options: Any) -> None:
     """Stored events, newest first, filtered."""
     from ..query import events as find
 
-    _print_events(find(_store(options.pop("db")), _filter(options, limit=limit)), fmt)
+    where = _filter(options, limit=limit or None, offset=offset)
+    _print_events(find(_store(options.pop("db")), where), fmt)
 
 
 @click.command()

@@ -307,7 +307,8 @@ class Store:
     def find_events(self, where: EventFilter) -> list[dict[str, Any]]:
         query = _filtered(select(EventRow.record), where)
         order = _when().asc() if where.ascending else _when().desc()
-        query = query.order_by(order, EventRow.id).offset(where.offset)
+        # undated events last, whichever way the list runs
+        query = query.order_by(_when().is_(None), order, EventRow.id).offset(where.offset)
         if where.limit is not None:
             query = query.limit(where.limit)
         with Session(self.engine) as session:
