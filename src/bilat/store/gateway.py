@@ -95,20 +95,20 @@ class EventFilter:
 
 
 def _when() -> Any:
-    return func.coalesce(EventRow.date, EventRow.first_reported)
+    return EventRow.sort_date
 
 
 def _has_country(code: str) -> Any:
-    return select(EventCountryRow.event_id).where(
-        EventCountryRow.event_id == EventRow.id, EventCountryRow.country == code).exists()
+    return EventRow.id.in_(select(EventCountryRow.event_id)
+                           .where(EventCountryRow.country == code))
 
 
 def _has_entity(kind: str, name: str) -> Any:
-    pattern = f"%{name.lower()}%"
-    return select(EventEntityRow.event_id).join(
-        EntityRow, EntityRow.id == EventEntityRow.entity_id).where(
-        EventEntityRow.event_id == EventRow.id, EntityRow.kind == kind,
-        func.lower(EntityRow.name).like(pattern)).exists()
+    # the few entities whose name matches first, then their events through the index
+    named = select(EntityRow.id).where(EntityRow.kind == kind,
+                                       func.lower(EntityRow.name).like(f"%{name.lower()}%"))
+    return EventRow.id.in_(select(EventEntityRow.event_id)
+                           .where(EventEntityRow.entity_id.in_(named)))
 
 
 def _filtered(query: Any, where: EventFilter) -> Any:
@@ -264,6 +264,7 @@ class Store:
                       first_reported=row.first_reported)
         row.record = merged
         row.date, row.end_date, row.status = merged["date"], merged["end_date"], merged["status"]
+        row.sort_date = row.date or row.first_reported
         row.cameo, row.confidence, row.platform = merged["cameo"], merged["confidence"], \
             merged.get("platform")
         amount = merged.get("amount") or {}
@@ -306,9 +307,9 @@ class Store:
 
     def find_events(self, where: EventFilter) -> list[dict[str, Any]]:
         query = _filtered(select(EventRow.record), where)
-        order = _when().asc() if where.ascending else _when().desc()
         # undated events last, whichever way the list runs
-        query = query.order_by(_when().is_(None), order, EventRow.id).offset(where.offset)
+        order = _when().asc() if where.ascending else _when().desc()
+        query = query.order_by(order.nulls_last(), EventRow.id).offset(where.offset)
         if where.limit is not None:
             query = query.limit(where.limit)
         with Session(self.engine) as session:

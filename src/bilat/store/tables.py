@@ -68,6 +68,7 @@ class EventRow(Base):
     num_sources: Mapped[int] = mapped_column(Integer)
     num_articles: Mapped[int] = mapped_column(Integer)
     first_reported: Mapped[str | None] = mapped_column(String(10))
+    sort_date: Mapped[str | None] = mapped_column(String(10))  # date, else first reported
     search_text: Mapped[str] = mapped_column(Text)  # names and sentences, lower case
     record: Mapped[dict[str, Any]] = mapped_column(JSON)  # the merged event record
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -75,6 +76,8 @@ class EventRow(Base):
     __table_args__ = (
         Index("ix_events_type_countries", "type", "countries"),
         Index("ix_events_date", "date"),
+        Index("ix_events_sort_date", "sort_date"),
+        Index("ix_events_type_sort_date", "type", "sort_date"),
     )
 
 

@@ -50,12 +50,15 @@ def upgrade() -> None:
         sa.Column("num_sources", sa.Integer, nullable=False),
         sa.Column("num_articles", sa.Integer, nullable=False),
         sa.Column("first_reported", sa.String(10)),
+        sa.Column("sort_date", sa.String(10)),
         sa.Column("search_text", sa.Text, nullable=False),
         sa.Column("record", sa.JSON, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
     )
     op.create_index("ix_events_type_countries", "events", ["type", "countries"])
     op.create_index("ix_events_date", "events", ["date"])
+    op.create_index("ix_events_sort_date", "events", ["sort_date"])
+    op.create_index("ix_events_type_sort_date", "events", ["type", "sort_date"])
     op.create_table(
         "event_countries",
         sa.Column("event_id", sa.String(19), sa.ForeignKey("events.id"), primary_key=True),
