@@ -44,6 +44,7 @@ CAMEO = {"MEETING": "040", "CALL": "041", "VISIT": "042", "AGREEMENT": "057", "D
          "EXERCISE": "062", "AID": "072"}
 PLOVER = {"MEETING": "CONSULT", "CALL": "CONSULT", "VISIT": "CONSULT", "AGREEMENT": "AGREE",
           "DEAL": "COOPERATE", "EXERCISE": "COOPERATE", "AID": "AID"}
+VOCABULARY = [f"w{i:04d}" for i in range(5000)]
 PEOPLE = [f"Minister {chr(65 + i)}{chr(97 + j)}son" for i in range(26) for j in range(20)]
 
 
@@ -76,7 +77,9 @@ def bench_ingest(url: str, total: int, step: int) -> None:
         for _ in range(step // 3):
             document = f"synthetic-{number}.txt"
             found = [synthetic_event(rng, number + i, document) for i in range(3)]
-            text = " ".join(e.sources[0].sentence for e in found)
+            # real articles share few 5-word runs; neither should the synthetic ones
+            filler = " ".join(rng.choice(VOCABULARY) for _ in range(300))
+            text = " ".join(e.sources[0].sentence for e in found) + " " + filler
             store.ingest_result(Result(article=Article(id=document, text=text,
                                                        date=found[0].date), events=found))
             number += 3

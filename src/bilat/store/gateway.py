@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
+import numpy
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
@@ -32,11 +33,10 @@ SHINGLE = 5
 PERMUTATIONS = 64
 BANDS = 16
 NEAR_DUPLICATE = 0.7  # estimated Jaccard of word 5-grams: one wire story, lightly edited
-_PRIME = (1 << 61) - 1
-_SEEDS = [(int.from_bytes(hashlib.blake2b(f"a{i}".encode(), digest_size=8).digest(), "big")
-           % _PRIME or 1,
-           int.from_bytes(hashlib.blake2b(f"b{i}".encode(), digest_size=8).digest(), "big")
-           % _PRIME) for i in range(PERMUTATIONS)]
+# One random 64-bit mask per permutation: min over (hash XOR mask) is a MinHash.
+_MASKS = numpy.array([int.from_bytes(hashlib.blake2b(f"mask{i}".encode(), digest_size=8)
+                                     .digest(), "big") for i in range(PERMUTATIONS)],
+                     dtype=numpy.uint64)
 
 
 @dataclass
@@ -56,9 +56,11 @@ def _normalised(text: str) -> str:
 def _signature(text: str) -> list[int]:
     words = re.findall(r"\w+", text.lower())
     grams = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    hashes = [int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big")
-              for g in grams]
-    return [min((a * h + b) % _PRIME for h in hashes) for a, b in _SEEDS]
+    hashes = numpy.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(),
+                                         "big") for g in grams], dtype=numpy.uint64)
+    # JSON keeps integers exactly only up to 2**53 in many readers: store the top 52 bits
+    signature = (hashes[None, :] ^ _MASKS[:, None]).min(axis=1) >> numpy.uint64(12)
+    return [int(value) for value in signature]
 
 
 def _bands(signature: list[int]) -> list[str]:
