@@ -131,6 +131,10 @@ def _event(group: list[Mention]) -> Event:
     actor = _union(m.actor for m in group)
     recipient = [e for e in _union(m.recipient for m in group)
                  if e.name not in {a.name for a in actor}]
+    # a country stays listed only where none of its people or organisations is
+    present = {e.country for e in actor + recipient if e.kind != "country"}
+    actor = [e for e in actor if e.kind != "country" or e.country not in present]
+    recipient = [e for e in recipient if e.kind != "country" or e.country not in present]
     event = Event(
         type=first.type,
         event=spec.event,
