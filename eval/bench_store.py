@@ -114,7 +114,8 @@ def bulk_load(store: Store, total: int, batch: int = 20000) -> None:
                              "num_articles": 1, "first_reported": found.date,
                              "sort_date": found.date, "search_text": _search_text(record),
                              "record": record, "updated_at": now})
-                countries += [{"event_id": found.id, "country": c} for c in found.countries]
+                countries += [{"event_id": found.id, "country": c, "type": found.type,
+                               "sort_date": found.date} for c in found.countries]
                 mentions.append({"event_id": found.id, "article_id": 1, "record": record})
                 for side, people in (("actor", found.actor), ("recipient", found.recipient)):
                     for person in people:

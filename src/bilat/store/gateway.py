@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
@@ -14,7 +14,8 @@ from typing import Any
 import numpy
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm import Session
 
 from ..merge import combine, match_score, same_real_event
@@ -236,7 +237,7 @@ class Store:
                            updated_at=datetime.now(timezone.utc))
             session.add(row)
             session.flush()  # the event row first: its countries refer to it
-            session.add_all(EventCountryRow(event_id=row.id, country=c)
+            session.add_all(EventCountryRow(event_id=row.id, country=c, type=row.type)
                             for c in record["countries"])
             report.events_new += 1
         else:
@@ -267,6 +268,8 @@ class Store:
         row.record = merged
         row.date, row.end_date, row.status = merged["date"], merged["end_date"], merged["status"]
         row.sort_date = row.date or row.first_reported
+        session.execute(update(EventCountryRow).where(EventCountryRow.event_id == row.id)
+                        .values(sort_date=row.sort_date))
         row.cameo, row.confidence, row.platform = merged["cameo"], merged["confidence"], \
             merged.get("platform")
         amount = merged.get("amount") or {}
@@ -308,15 +311,31 @@ class Store:
             yield from ((event_id, record) for event_id, record in rows)
 
     def find_events(self, where: EventFilter) -> list[dict[str, Any]]:
-        query = _filtered(select(EventRow.record), where)
+        codes = [*(where.dyad or ()), *where.countries]
+        if codes:
+            # Walk the first country's events in date order from its index; the others
+            # are checked by primary key.
+            anchor = aliased(EventCountryRow)
+            query = select(EventRow.record).join(anchor, anchor.event_id == EventRow.id) \
+                .where(anchor.country == codes[0])
+            for code in codes[1:]:
+                other = aliased(EventCountryRow)
+                query = query.join(other, (other.event_id == anchor.event_id) &
+                                   (other.country == code))
+            if where.types:
+                query = query.where(anchor.type.in_(where.types))
+            when = anchor.sort_date
+            rest = replace(where, dyad=None, countries=(), types=())
+        else:
+            query, when, rest = select(EventRow.record), EventRow.sort_date, where
+        query = _filtered(query, rest)
         # undated events last, whichever way the list runs
-        order = _when().asc() if where.ascending else _when().desc()
+        order = when.asc() if where.ascending else when.desc()
         query = query.order_by(order.nulls_last(), EventRow.id).offset(where.offset)
         if where.limit is not None:
             query = query.limit(where.limit)
         with Session(self.engine) as session:
             return list(session.scalars(query))
-
 
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         with Session(self.engine) as session:

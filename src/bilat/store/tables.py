@@ -86,8 +86,15 @@ class EventCountryRow(Base):
 
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
     country: Mapped[str] = mapped_column(String(3), primary_key=True)
+    # copies of the event's type and sort date, so a country's events come in date order
+    # straight from an index
+    type: Mapped[str] = mapped_column(String(12))
+    sort_date: Mapped[str | None] = mapped_column(String(10))
 
-    __table_args__ = (Index("ix_event_countries_country", "country", "event_id"),)
+    __table_args__ = (
+        Index("ix_event_countries_country_date", "country", "sort_date"),
+        Index("ix_event_countries_country_type_date", "country", "type", "sort_date"),
+    )
 
 
 class MentionRow(Base):

@@ -63,8 +63,13 @@ def upgrade() -> None:
         "event_countries",
         sa.Column("event_id", sa.String(19), sa.ForeignKey("events.id"), primary_key=True),
         sa.Column("country", sa.String(3), primary_key=True),
+        sa.Column("type", sa.String(12), nullable=False),
+        sa.Column("sort_date", sa.String(10)),
     )
-    op.create_index("ix_event_countries_country", "event_countries", ["country", "event_id"])
+    op.create_index("ix_event_countries_country_date", "event_countries",
+                    ["country", "sort_date"])
+    op.create_index("ix_event_countries_country_type_date", "event_countries",
+                    ["country", "type", "sort_date"])
     op.create_table(
         "mentions",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
