@@ -15,8 +15,7 @@ import numpy
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
-from sqlalchemy.orm import aliased
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..merge import combine, match_score, same_real_event
 from ..pipeline import Result
