@@ -15,6 +15,8 @@ import yaml
 from .errors import BilatError
 
 EVENT_TYPES = ("MEETING", "CALL", "VISIT", "AGREEMENT", "DEAL", "EXERCISE", "AID")
+# A deal's stages, earliest first: where reports differ, the furthest stage stands.
+STATUS_ORDER = ("planned", "announced", "negotiating", "approved", "signed", "delivered")
 
 
 @dataclass(frozen=True)

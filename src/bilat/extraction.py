@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 
 from .annotate import GAZETTEER_SPANS, TRIGGER_SPANS
 from .annotate.article import AnnotatedArticle, Sentence
-from .codebook import Codebook, Trigger, load_codebook
+from .codebook import STATUS_ORDER, Codebook, Trigger, load_codebook
 from .knowledge import load_knowledge
 from .titles import role_mentions
 
@@ -80,12 +80,6 @@ COMMENT_VERBS = {"help", "reflect", "mark", "underline", "underscore", "show", "
                  "seek", "allow", "enable", "open", "pave", "build", "expand"}
 BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
 DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous"}
-ACTION_VERBS_FOR_NOUNS = {"hold", "have", "conduct", "begin", "start", "conclude", "end",
-                          "host", "attend", "participate", "take", "launch", "kick", "culminate",
-                          "co-chair", "chair", "commence", "open", "close", "mark", "join",
-                          "wrap", "address", "be"}
-
-
 @dataclass(frozen=True)
 class Name:
     """A name (or pronoun) in a sentence, with its place relative to the trigger."""
@@ -194,9 +188,6 @@ def _combine(first: Candidate, second: Candidate) -> Candidate:
         direction=first.direction or second.direction, forum=first.forum or second.forum,
         distinct=first.distinct or second.distinct, cues=keep.cues,
     )
-
-
-STATUS_ORDER = ["announced", "negotiating", "approved", "signed", "delivered"]
 
 
 def _stronger_status(a: str | None, b: str | None) -> str | None:

@@ -16,7 +16,7 @@ from datetime import date as date_type
 from datetime import timedelta
 from typing import Any
 
-from .codebook import load_codebook
+from .codebook import STATUS_ORDER, load_codebook
 from .knowledge import load_knowledge
 from .records import Entity, Event, Mention, stable_id
 from .resolve.mentions import is_generic_agreement
@@ -180,9 +180,6 @@ def _union(lists: Iterable[tuple[Entity, ...]]) -> list[Entity]:
             if known is None or (known.role is None and entity.role):
                 merged[entity.name] = entity
     return list(merged.values())
-
-
-STATUS_ORDER = ["planned", "announced", "negotiating", "approved", "signed", "delivered"]
 
 
 def _status(group: list[Mention]) -> str | None:

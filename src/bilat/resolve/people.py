@@ -11,7 +11,7 @@ Marles", "his UK counterpart, David Williams"), then from the officeholders data
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
@@ -450,7 +450,3 @@ def _in_office(holder: object, date: str) -> bool:
     end = getattr(holder, "end", None) or "9999"
     return start[: len(date)] <= date <= end[: len(date)] or (
         start <= date and (end >= date))
-
-
-def with_country(entity: Entity, country: str | None) -> Entity:
-    return replace(entity, country=country)
