@@ -16,6 +16,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from bilat.store import Store
 from bilat.store.gateway import _entity_id, _search_text
 from bilat.store.tables import (
     ArticleRow,
+    DyadCountRow,
     EntityRow,
     EventCountryRow,
     EventEntityRow,
@@ -99,6 +101,7 @@ def bulk_load(store: Store, total: int, batch: int = 20000) -> None:
              "duplicate_of": None, "ingested_at": now}])
         entities: dict[str, dict] = {}
         stored: set[str] = set()
+        totals: Counter[tuple[str, str, str, str]] = Counter()
         for start in range(0, total, batch):
             rows, countries, links, mentions = [], [], [], []
             for number in range(start, min(total, start + batch)):
@@ -133,7 +136,13 @@ def bulk_load(store: Store, total: int, batch: int = 20000) -> None:
                 connection.execute(insert(EntityRow), new)
                 stored.update(e["id"] for e in new)
             connection.execute(insert(EventEntityRow), links)
+            for row in rows:
+                pair = row["countries"].split(",")
+                totals[(pair[0], pair[1], row["type"], row["date"][:4])] += 1
             print(f"loaded {min(total, start + batch)} events", flush=True)
+        connection.execute(insert(DyadCountRow), [
+            {"country_a": a, "country_b": b, "type": t, "year": y, "events": n}
+            for (a, b, t, y), n in totals.items()])
 
 
 def bench_query(url: str, total: int, runs: int) -> None:

@@ -22,6 +22,7 @@ from ..pipeline import Result
 from .tables import (
     ArticleBandRow,
     ArticleRow,
+    DyadCountRow,
     EntityRow,
     EventCountryRow,
     EventEntityRow,
@@ -255,6 +256,7 @@ class Store:
             .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
             .where(MentionRow.event_id == row.id).order_by(MentionRow.id)).all()
         reports = [m.record for m in mentions]
+        first_refresh = row.num_sources == 0
         merged = combine(reports)
         merged["id"] = row.id
         # when the outlets published it; an article without a date gives none
@@ -266,7 +268,13 @@ class Store:
                       first_reported=row.first_reported)
         row.record = merged
         row.date, row.end_date, row.status = merged["date"], merged["end_date"], merged["status"]
+        counted_year = None if first_refresh else (row.sort_date or "")[:4]
         row.sort_date = row.date or row.first_reported
+        year = (row.sort_date or "")[:4]
+        if counted_year != year:  # a new event, or a merge moved it to another year
+            if counted_year is not None:
+                _count_dyads(session, row, counted_year, -1)
+            _count_dyads(session, row, year, +1)
         session.execute(update(EventCountryRow).where(EventCountryRow.event_id == row.id)
                         .values(sort_date=row.sort_date))
         row.cameo, row.confidence, row.platform = merged["cameo"], merged["confidence"], \
@@ -355,6 +363,10 @@ class Store:
 
     def dyad_counts(self, where: EventFilter) -> list[dict[str, Any]]:
         """Event counts per country pair, type and year."""
+        yearly = all(v is None or len(v) == 4 for v in (where.since, where.until))
+        if yearly and where == EventFilter(since=where.since, until=where.until,
+                                           types=where.types):
+            return _counted_dyads(self, where)  # the kept totals answer at once
         first, second = EventCountryRow, EventCountryRow.__table__.alias("other")
         year = func.substr(_when(), 1, 4)
         query = (select(first.country, second.c.country, EventRow.type, year, func.count())
@@ -367,6 +379,34 @@ class Store:
         with Session(self.engine) as session:
             return [{"dyad": f"{a}-{b}", "type": t, "year": y, "events": n}
                     for a, b, t, y, n in session.execute(query)]
+
+
+def _counted_dyads(store: Store, where: EventFilter) -> list[dict[str, Any]]:
+    query = select(DyadCountRow).where(DyadCountRow.events > 0)
+    if where.since:
+        query = query.where(DyadCountRow.year >= where.since, DyadCountRow.year != "")
+    if where.until:
+        query = query.where(DyadCountRow.year <= where.until, DyadCountRow.year != "")
+    if where.types:
+        query = query.where(DyadCountRow.type.in_(where.types))
+    query = query.order_by(DyadCountRow.events.desc(), DyadCountRow.country_a,
+                           DyadCountRow.country_b, DyadCountRow.type, DyadCountRow.year)
+    with Session(store.engine) as session:
+        return [{"dyad": f"{r.country_a}-{r.country_b}", "type": r.type,
+                 "year": r.year or None, "events": r.events} for r in session.scalars(query)]
+
+
+def _count_dyads(session: Session, row: EventRow, year: str, delta: int) -> None:
+    countries = row.countries.split(",")
+    for index, first in enumerate(countries):
+        for second in countries[index + 1:]:
+            key = (first, second, row.type, year)
+            counted = session.get(DyadCountRow, key)
+            if counted is None:
+                session.add(DyadCountRow(country_a=first, country_b=second, type=row.type,
+                                         year=year, events=delta))
+            else:
+                counted.events += delta
 
 
 def _search_text(record: dict[str, Any]) -> str:

@@ -125,3 +125,15 @@ class EventEntityRow(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True,
                                            index=True)
     side: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class DyadCountRow(Base):
+    """Events per country pair, type and year, kept up to date at ingest for ``dyads``."""
+
+    __tablename__ = "dyad_counts"
+
+    country_a: Mapped[str] = mapped_column(String(3), primary_key=True)
+    country_b: Mapped[str] = mapped_column(String(3), primary_key=True)
+    type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    year: Mapped[str] = mapped_column(String(4), primary_key=True)  # "" when undated
+    events: Mapped[int] = mapped_column(Integer)

@@ -96,7 +96,17 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "dyad_counts",
+        sa.Column("country_a", sa.String(3), primary_key=True),
+        sa.Column("country_b", sa.String(3), primary_key=True),
+        sa.Column("type", sa.String(12), primary_key=True),
+        sa.Column("year", sa.String(4), primary_key=True),
+        sa.Column("events", sa.Integer, nullable=False),
+    )
+
+
 def downgrade() -> None:
-    for table in ("event_entities", "entities", "mentions", "event_countries", "events",
-                  "article_bands", "articles"):
+    for table in ("dyad_counts", "event_entities", "entities", "mentions", "event_countries",
+                  "events", "article_bands", "articles"):
         op.drop_table(table)
