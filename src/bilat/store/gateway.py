@@ -382,18 +382,20 @@ class Store:
 
 
 def _counted_dyads(store: Store, where: EventFilter) -> list[dict[str, Any]]:
-    query = select(DyadCountRow).where(DyadCountRow.events > 0)
+    kept = DyadCountRow
+    query = select(kept.country_a, kept.country_b, kept.type, kept.year, kept.events) \
+        .where(kept.events > 0)
     if where.since:
-        query = query.where(DyadCountRow.year >= where.since, DyadCountRow.year != "")
+        query = query.where(kept.year >= where.since, kept.year != "")
     if where.until:
-        query = query.where(DyadCountRow.year <= where.until, DyadCountRow.year != "")
+        query = query.where(kept.year <= where.until, kept.year != "")
     if where.types:
-        query = query.where(DyadCountRow.type.in_(where.types))
-    query = query.order_by(DyadCountRow.events.desc(), DyadCountRow.country_a,
-                           DyadCountRow.country_b, DyadCountRow.type, DyadCountRow.year)
+        query = query.where(kept.type.in_(where.types))
+    query = query.order_by(kept.events.desc(), kept.country_a, kept.country_b, kept.type,
+                           kept.year)
     with Session(store.engine) as session:
-        return [{"dyad": f"{r.country_a}-{r.country_b}", "type": r.type,
-                 "year": r.year or None, "events": r.events} for r in session.scalars(query)]
+        return [{"dyad": f"{a}-{b}", "type": t, "year": y or None, "events": n}
+                for a, b, t, y, n in session.execute(query)]
 
 
 def _count_dyads(session: Session, row: EventRow, year: str, delta: int) -> None:
