@@ -23,10 +23,6 @@ class Sentence:
     def end(self) -> int:
         return self.start + len(self.text)
 
-    def offset(self, char_in_doc: int) -> int:
-        """Article offset of a character offset inside this sentence's paragraph Doc."""
-        return self.paragraph_start + char_in_doc
-
 
 @dataclass(frozen=True)
 class AnnotatedArticle:

@@ -83,7 +83,6 @@ def _main_dyad(annotated: AnnotatedArticle, entities: ArticleEntities) -> tuple[
 
 def _entity_for(name: Name, candidate: Candidate, entities: ArticleEntities) -> Entity | None:
     sentence = candidate.sentence
-    kb = load_knowledge()
     person = entities.person_at(sentence, name.start)
     if person is not None:  # a name, a role or a place-named surname ("Austin") met before
         return person.entity()
@@ -97,12 +96,8 @@ def _entity_for(name: Name, candidate: Candidate, entities: ArticleEntities) -> 
     if name.label in ("COUNTRY", "DEMONYM", "PREFIX", "PLACE", "GPE", "NORP", "LOC", "FAC"):
         code = entities.country_of_name(name.label, name.key, name.text)
         if code is None:
-            if name.label == "GPE":
-                return None
             return None
-        if name.label in ("PLACE", "LOC", "FAC", "GPE") and not kb.country(name.text):
-            return Entity(name=kb.country_name(code), kind="country", country=code)
-        return Entity(name=kb.country_name(code), kind="country", country=code)
+        return Entity(name=load_knowledge().country_name(code), kind="country", country=code)
     return None
 
 
