@@ -26,7 +26,8 @@ from bilat.pipeline import Result
 from bilat.query import dyads, event, events, make_filter, timeline
 from bilat.records import Article, Entity, Event, Location, SourceRef, stable_id
 from bilat.store import Store
-from bilat.store.gateway import _entity_id, _search_text
+from bilat.store.gateway import _search_text
+from bilat.store.registry import entity_id
 from bilat.store.tables import (
     ArticleRow,
     DyadCountRow,
@@ -122,11 +123,15 @@ def bulk_load(store: Store, total: int, batch: int = 20000) -> None:
                 mentions.append({"event_id": found.id, "article_id": 1, "record": record})
                 for side, people in (("actor", found.actor), ("recipient", found.recipient)):
                     for person in people:
-                        key = _entity_id("person", person.name, person.country)
+                        key = entity_id("person", person.name, person.country)
                         entities.setdefault(key, {"id": key, "kind": "person",
                                                   "name": person.name,
                                                   "country": person.country,
-                                                  "roles": [person.role]})
+                                                  "aliases": [],
+                                                  "roles": [{"role": person.role,
+                                                             "since": found.date,
+                                                             "until": found.date,
+                                                             "source": "reported"}]})
                         links.append({"event_id": found.id, "entity_id": key, "side": side})
             connection.execute(insert(EventRow), rows)
             connection.execute(insert(EventCountryRow), countries)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).resolve().parent / "resources"
@@ -16,6 +18,22 @@ def shared() -> Path:
     if not (SHARED / "samples").is_dir():
         pytest.skip("the shared evaluation folder is not beside the project")
     return SHARED
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A new, empty store on each backend: SQLite, and PostgreSQL where BILAT_TEST_PG is set."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bilat.db'}"
+    url = os.environ.get("BILAT_TEST_PG")
+    if not url:
+        pytest.skip("BILAT_TEST_PG is not set (.ci/postgres starts a server and prints it)")
+    engine = create_engine(url)
+    with engine.begin() as connection:  # a clean database for every test
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")

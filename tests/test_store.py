@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -30,21 +29,6 @@ MEETING_MAY = Document(id="may.txt", text="""New Delhi, May 6 (PTI): Defence Min
 """, date="2024-05-06")
 MEETING_JUNE = Document(id="june.txt", text="""Washington, June 17 (PTI): Defence Minister Rajnath Singh held talks with US Defense Secretary Lloyd Austin at the Pentagon on Monday.
 """, date="2024-06-17")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'bilat.db'}"
-    url = os.environ.get("BILAT_TEST_PG")
-    if not url:
-        pytest.skip("BILAT_TEST_PG is not set (.ci/postgres starts a server and prints it)")
-    engine = create_engine(url)
-    with engine.begin() as connection:  # a clean database for every test
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 def ingest(store: Store, *documents: Document):

@@ -29,6 +29,7 @@ CATALOGUE: dict[str, str] = {
     "B402": "bad event type",
     "B403": "event not found",
     "B404": "cannot open the database",
+    "B405": "entity not found",
 }
 
 

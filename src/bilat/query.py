@@ -12,12 +12,14 @@ from .codebook import EVENT_TYPES
 from .errors import BilatError
 from .store import EventFilter, Store
 
-__all__ = ["EventFilter", "dyads", "event", "events", "make_filter", "timeline"]
+__all__ = ["EventFilter", "dyads", "entities", "entity", "event", "events", "make_filter",
+           "timeline"]
 
 
 def make_filter(*, dyad: str | None = None, countries: Sequence[str] = (),
                 types: Sequence[str] = (), person: str | None = None, org: str | None = None,
-                since: str | None = None, until: str | None = None, text: str | None = None,
+                entity: str | None = None, since: str | None = None,
+                until: str | None = None, text: str | None = None,
                 limit: int | None = None, offset: int = 0,
                 ascending: bool = False) -> EventFilter:
     """An ``EventFilter`` from user input, checked: 'IND-USA', 'MEETING,DEAL', '2023'."""
@@ -33,7 +35,7 @@ def make_filter(*, dyad: str | None = None, countries: Sequence[str] = (),
         raise BilatError("B402", f"unknown type {', '.join(unknown)}; choose from "
                                  f"{', '.join(EVENT_TYPES)}")
     return EventFilter(dyad=pair, countries=tuple(c.upper() for c in countries), types=wanted,
-                       person=person, org=org, since=since, until=until, text=text,
+                       person=person, org=org, entity=entity, since=since, until=until, text=text,
                        limit=limit, offset=offset, ascending=ascending)
 
 
@@ -55,3 +57,18 @@ def event(store: Store, event_id: str) -> dict[str, Any]:
     if found is None:
         raise BilatError("B403", f"no event {event_id!r} in the store")
     return found
+
+
+def entity(store: Store, entity_id: str, *, limit: int | None = 100) -> dict[str, Any]:
+    """A registry entry with its names, roles and tenures, counterparts and latest events."""
+    found = store.get_entity(entity_id)
+    if found is None:
+        raise BilatError("B405", f"no entity {entity_id!r} in the store")
+    found["latest"] = store.find_events(make_filter(entity=entity_id, limit=limit))
+    return found
+
+
+def entities(store: Store, name: str, *, kind: str | None = None,
+             limit: int = 20) -> list[dict[str, Any]]:
+    """People, organisations and countries whose name or an alias holds ``name``."""
+    return store.find_entities(name, kind, limit)

@@ -1,4 +1,4 @@
-"""Commands over the store: ingest, events, dyads, timeline, show, export."""
+"""Commands over the store: ingest, events, dyads, timeline, show, entities, export."""
 
 from __future__ import annotations
 
@@ -199,6 +199,36 @@ def show(event_id: str, db: str | None) -> None:
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
+@click.command()
+@click.argument("name")
+@click.option("--db", help=DB_HELP)
+@click.option("--kind", type=click.Choice(["person", "organization", "country"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table",
+              show_default=True)
+def entities(name: str, db: str | None, kind: str | None, fmt: str) -> None:
+    """People, organisations and countries in the store whose name or an alias holds NAME,
+    with their roles and tenures (`bilat events --person` then narrows to one)."""
+    from ..query import entities as find
+    from ..query import entity
+
+    store = _store(db)
+    found = [entity(store, e["id"], limit=0) for e in find(store, name, kind=kind)]
+    if fmt == "jsonl":
+        for one in found:
+            click.echo(json.dumps({k: v for k, v in one.items() if k != "latest"},
+                                  ensure_ascii=False))
+        return
+    rows = [[e["name"], e["kind"], e["country"] or "", "; ".join(e["aliases"]),
+             "; ".join(_tenure(r) for r in e["roles"]), e["events"], e["id"]] for e in found]
+    click.echo(_table(["name", "kind", "country", "aliases", "roles", "events", "id"], rows))
+
+
+def _tenure(role: dict[str, Any]) -> str:
+    since, until = role.get("since") or "?", role.get("until") or "now"
+    seen = "" if role["source"] == "knowledge" else " reported"
+    return f"{role['role']} {since}..{until}{seen}"
+
+
 @click.command("export")
 @filter_options
 @click.option("--format", "fmt", required=True,
@@ -234,4 +264,4 @@ def export_command(fmt: str, output: Path | None, level: str, **options: Any) ->
     click.echo(f"{count} events exported", err=True)
 
 
-COMMANDS = [ingest, events, dyads, timeline, show, export_command]
+COMMANDS = [ingest, events, dyads, timeline, show, entities, export_command]

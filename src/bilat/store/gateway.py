@@ -14,18 +14,35 @@ from typing import Any
 import numpy
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy import (
+    Engine,
+    column,
+    create_engine,
+    delete,
+    event,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from ..merge import combine, match_score, same_real_event
 from ..pipeline import Result
+from .registry import resolve_entity
 from .tables import (
+    SEARCH_VECTOR,
     ArticleBandRow,
     ArticleRow,
     DyadCountRow,
+    EntityKeyRow,
     EntityRow,
     EventCountryRow,
     EventEntityRow,
+    EventLinkRow,
     EventRow,
     MentionRow,
 )
@@ -75,11 +92,6 @@ def _similarity(a: list[int], b: list[int]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
-def _entity_id(kind: str, name: str, country: str | None) -> str:
-    digest = hashlib.sha256(f"{kind}|{name}|{country}".encode()).hexdigest()[:16]
-    return f"en_{digest}"
-
-
 @dataclass(frozen=True)
 class EventFilter:
     """What ``Store.find_events`` selects; every field narrows the selection."""
@@ -89,6 +101,7 @@ class EventFilter:
     types: tuple[str, ...] = ()
     person: str | None = None
     org: str | None = None
+    entity: str | None = None  # a registry id: the events this entity took part in
     since: str | None = None
     until: str | None = None
     text: str | None = None
@@ -106,15 +119,37 @@ def _has_country(code: str) -> Any:
                            .where(EventCountryRow.country == code))
 
 
+def _named(name: str, kind: str | None) -> Any:
+    """Links to the entities whose name or an alias holds ``name``."""
+    words = " ".join(re.findall(r"[^\W_]+", name.lower()))
+    named = select(EntityRow.id).where(or_(
+        func.lower(EntityRow.name).like(f"%{name.lower()}%"),
+        EntityRow.id.in_(select(EntityKeyRow.entity_id)
+                         .where(EntityKeyRow.key.like(f"{kind or ''}%|%{words}%")))))
+    if kind:
+        named = named.where(EntityRow.kind == kind)
+    return EventEntityRow.entity_id.in_(named)
+
+
 def _has_entity(kind: str, name: str) -> Any:
     # the few entities whose name matches first, then their events through the index
-    named = select(EntityRow.id).where(EntityRow.kind == kind,
-                                       func.lower(EntityRow.name).like(f"%{name.lower()}%"))
-    return EventRow.id.in_(select(EventEntityRow.event_id)
-                           .where(EventEntityRow.entity_id.in_(named)))
+    return EventRow.id.in_(select(EventEntityRow.event_id).where(_named(name, kind)))
 
 
-def _filtered(query: Any, where: EventFilter) -> Any:
+def _has_words(text_query: str, dialect: str) -> Any:
+    """Events whose names or sentences hold every word, each as a word prefix."""
+    words = re.findall(r"[^\W_]+", text_query.lower())
+    if dialect == "postgresql":
+        wanted = " & ".join(f"{word}:*" for word in words)
+        return literal_column(SEARCH_VECTOR).op("@@")(
+            func.to_tsquery(literal_column("'simple'"), wanted))
+    matching: Any = select(column("rowid")).select_from(table("events_fts")).where(
+        text("events_fts MATCH :words").bindparams(
+            words=" ".join(f'"{word}"*' for word in words)))
+    return literal_column("events.rowid").in_(matching)
+
+
+def _filtered(query: Any, where: EventFilter, dialect: str) -> Any:
     for code in (*(where.dyad or ()), *where.countries):
         query = query.where(_has_country(code))
     if where.types:
@@ -123,14 +158,17 @@ def _filtered(query: Any, where: EventFilter) -> Any:
         query = query.where(_has_entity("person", where.person))
     if where.org:
         query = query.where(_has_entity("organization", where.org))
+    if where.entity:
+        query = query.where(EventRow.id.in_(select(EventEntityRow.event_id)
+                                            .where(EventEntityRow.entity_id == where.entity)))
     if where.since:
         query = query.where(_when() >= where.since)
     if where.until:
         # "2024" and "2024-06" include the whole year or month
         query = query.where(_when() <= where.until + "-99"[: 10 - len(where.until)]
                             if len(where.until) < 10 else _when() <= where.until)
-    for word in (where.text or "").lower().split():
-        query = query.where(EventRow.search_text.like(f"%{word}%"))
+    if where.text and re.search(r"[^\W_]", where.text):
+        query = query.where(_has_words(where.text, dialect))
     return query
 
 
@@ -246,6 +284,7 @@ class Store:
         session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
         session.flush()
         self._refresh(session, row)
+        _link_visit(session, row)
         report.event_ids.append(row.id)
 
     def _refresh(self, session: Session, row: EventRow) -> None:
@@ -266,7 +305,6 @@ class Store:
         row.first_reported = min(reported) if reported else None
         merged.update(num_sources=row.num_sources, num_articles=row.num_articles,
                       first_reported=row.first_reported)
-        row.record = merged
         row.date, row.end_date, row.status = merged["date"], merged["end_date"], merged["status"]
         counted_year = None if first_refresh else (row.sort_date or "")[:4]
         row.sort_date = row.date or row.first_reported
@@ -281,29 +319,25 @@ class Store:
             merged.get("platform")
         amount = merged.get("amount") or {}
         row.amount_value, row.amount_currency = amount.get("value"), amount.get("currency")
-        row.search_text = _search_text(merged)
         row.updated_at = datetime.now(timezone.utc)
+        self._link_entities(session, row, merged)
+        row.record = merged
+        row.search_text = _search_text(merged)
+
+    def _link_entities(self, session: Session, row: EventRow, merged: dict[str, Any]) -> None:
+        """Each participant to its registry entry, named as the registry names it."""
         session.execute(delete(EventEntityRow).where(EventEntityRow.event_id == row.id))
         links = {}
         for side in ("actor", "recipient"):
+            resolved: dict[str, dict[str, Any]] = {}
             for entity in merged[side]:
-                entity_id = self._entity(session, entity)
-                links[(entity_id, side)] = EventEntityRow(event_id=row.id, entity_id=entity_id,
-                                                          side=side)
+                known = resolve_entity(session, entity, row.sort_date)
+                resolved.setdefault(known.id, {**entity, "id": known.id, "name": known.name})
+                links[(known.id, side)] = EventEntityRow(event_id=row.id, entity_id=known.id,
+                                                         side=side)
+            merged[side] = list(resolved.values())
         session.flush()  # entities before the links to them
         session.add_all(links.values())
-
-    def _entity(self, session: Session, entity: dict[str, Any]) -> str:
-        entity_id = _entity_id(entity["kind"], entity["name"], entity.get("country"))
-        row = session.get(EntityRow, entity_id)
-        role = entity.get("role")
-        if row is None:
-            row = EntityRow(id=entity_id, kind=entity["kind"], name=entity["name"],
-                            country=entity.get("country"), roles=[role] if role else [])
-            session.add(row)
-        elif role and role not in row.roles:
-            row.roles = [*row.roles, role]
-        return entity_id
 
     # --- reads (for bilat.query and bilat.evaluation) ----------------------------------------
     def count_events(self) -> int:
@@ -335,7 +369,7 @@ class Store:
             rest = replace(where, dyad=None, countries=(), types=())
         else:
             query, when, rest = select(EventRow.record), EventRow.sort_date, where
-        query = _filtered(query, rest)
+        query = _filtered(query, rest, self.engine.dialect.name)
         # undated events last, whichever way the list runs
         order = when.asc() if where.ascending else when.desc()
         query = query.order_by(order.nulls_last(), EventRow.id).offset(where.offset)
@@ -358,7 +392,43 @@ class Store:
                     select(MentionRow, ArticleRow).join(ArticleRow, ArticleRow.id ==
                                                         MentionRow.article_id)
                     .where(MentionRow.event_id == event_id).order_by(MentionRow.id))]
+            record["linked"] = _linked(session, event_id)
             return record
+
+    def get_entity(self, entity_id: str) -> dict[str, Any] | None:
+        """A registry entry: its names, roles with tenures, and how many events it is in."""
+        with Session(self.engine) as session:
+            row = session.get(EntityRow, entity_id)
+            if row is None:
+                return None
+            count = session.scalar(select(func.count(func.distinct(EventEntityRow.event_id)))
+                                   .where(EventEntityRow.entity_id == entity_id))
+            mine, theirs = aliased(EventEntityRow), aliased(EventEntityRow)
+            met = func.count(func.distinct(theirs.event_id))
+            counterparts = session.execute(
+                select(EntityRow, met).join(theirs, theirs.entity_id == EntityRow.id)
+                .join(mine, (mine.event_id == theirs.event_id) & (mine.side != theirs.side))
+                .where(mine.entity_id == entity_id, theirs.entity_id != entity_id)
+                .group_by(EntityRow.id).order_by(met.desc(), EntityRow.id).limit(20)).all()
+            return {"id": row.id, "kind": row.kind, "name": row.name, "country": row.country,
+                    "aliases": list(row.aliases), "roles": list(row.roles), "events": count,
+                    "counterparts": [{"id": other.id, "kind": other.kind, "name": other.name,
+                                      "country": other.country, "events": n}
+                                     for other, n in counterparts]}
+
+    def find_entities(self, name: str, kind: str | None = None,
+                      limit: int = 20) -> list[dict[str, Any]]:
+        """Registry entries whose name or an alias holds ``name``, the busiest first."""
+        with Session(self.engine) as session:
+            busiest = (select(EventEntityRow.entity_id, func.count().label("events"))
+                       .where(_named(name, kind)).group_by(EventEntityRow.entity_id)
+                       .order_by(func.count().desc(), EventEntityRow.entity_id).limit(limit))
+            ids = session.execute(busiest).all()
+            rows = {row.id: row for row in session.scalars(
+                select(EntityRow).where(EntityRow.id.in_([i for i, _ in ids])))}
+            return [{"id": i, "kind": rows[i].kind, "name": rows[i].name,
+                     "country": rows[i].country, "aliases": list(rows[i].aliases),
+                     "events": n} for i, n in ids]
 
 
     def dyad_counts(self, where: EventFilter) -> list[dict[str, Any]]:
@@ -375,7 +445,7 @@ class Store:
                        (second.c.country > first.country))
                  .group_by(first.country, second.c.country, EventRow.type, year)
                  .order_by(func.count().desc(), first.country, second.c.country, EventRow.type))
-        query = _filtered(query, where)
+        query = _filtered(query, where, self.engine.dialect.name)
         with Session(self.engine) as session:
             return [{"dyad": f"{a}-{b}", "type": t, "year": y, "events": n}
                     for a, b, t, y, n in session.execute(query)]
@@ -409,6 +479,72 @@ def _count_dyads(session: Session, row: EventRow, year: str, delta: int) -> None
                                          year=year, events=delta))
             else:
                 counted.events += delta
+
+
+VISIT_DAYS = 4  # how long a visit with no end date given may have lasted
+DURING_VISIT: tuple[str, ...] = ("MEETING", "AGREEMENT")
+
+
+def _visit_span(visit: EventRow) -> tuple[str, str] | None:
+    if not visit.date or len(visit.date) != 10:
+        return None
+    end = visit.end_date if visit.end_date and len(visit.end_date) == 10 else \
+        (date.fromisoformat(visit.date) + timedelta(days=VISIT_DAYS - 1)).isoformat()
+    return visit.date, end
+
+
+def _held_during(held: EventRow, visit: EventRow) -> bool:
+    """A meeting or signing on a day of the visit, between its countries, in the country
+    visited (where either says where)."""
+    span = _visit_span(visit)
+    if span is None or not held.date or len(held.date) != 10 or \
+            not span[0] <= held.date <= span[1]:
+        return False
+    if not set(held.countries.split(",")) <= set(visit.countries.split(",")):
+        return False
+    where = (held.record.get("location") or {}).get("country")
+    visited = (visit.record.get("location") or {}).get("country") or next(
+        (e.get("country") for e in visit.record["recipient"] if e.get("country")), None)
+    return where is None or visited is None or where == visited
+
+
+def _link_visit(session: Session, row: EventRow) -> None:
+    """Link a visit and the meetings and signings held during it, whichever came first."""
+    if row.type != "VISIT" and row.type not in DURING_VISIT:
+        return
+    session.execute(delete(EventLinkRow).where(or_(EventLinkRow.event_id == row.id,
+                                                   EventLinkRow.linked_id == row.id)))
+    if not row.date or len(row.date) != 10:
+        return
+    day = date.fromisoformat(row.date)
+    types: tuple[str, ...]
+    if row.type == "VISIT":
+        low, high, types = row.date, (_visit_span(row) or (row.date, row.date))[1], DURING_VISIT
+    else:
+        low, high, types = (day - timedelta(days=31)).isoformat(), row.date, ("VISIT",)
+    anchor = row.countries.split(",")[0]
+    nearby = session.scalars(
+        select(EventRow).join(EventCountryRow, EventCountryRow.event_id == EventRow.id)
+        .where(EventCountryRow.country == anchor, EventCountryRow.type.in_(types),
+               EventCountryRow.sort_date.between(low, high), EventRow.id != row.id)
+        .order_by(EventRow.id))
+    for other in nearby:
+        held, visit = (other, row) if row.type == "VISIT" else (row, other)
+        if _held_during(held, visit):
+            session.add(EventLinkRow(event_id=held.id, linked_id=visit.id, relation="during"))
+
+
+def _linked(session: Session, event_id: str) -> list[dict[str, Any]]:
+    """The events linked to one: the visit it was held during, or those held during it."""
+    found = []
+    for mine, theirs, relation in ((EventLinkRow.event_id, EventLinkRow.linked_id, "during"),
+                                   (EventLinkRow.linked_id, EventLinkRow.event_id, "includes")):
+        for other in session.scalars(select(EventRow).join(EventLinkRow, theirs == EventRow.id)
+                                     .where(mine == event_id).order_by(EventRow.sort_date,
+                                                                       EventRow.id)):
+            found.append({"id": other.id, "type": other.type, "date": other.date,
+                          "relation": relation})
+    return found
 
 
 def _search_text(record: dict[str, Any]) -> str:

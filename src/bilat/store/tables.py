@@ -21,6 +21,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Full-text search over events.search_text is each database's own: a GIN index on this
+# expression in PostgreSQL, an FTS5 table (and the tables FTS5 keeps for it) in SQLite. The
+# migration creates them; no model can describe them.
+SEARCH_VECTOR = "to_tsvector('simple', search_text)"
+SEARCH_INDEX = "ix_events_search_text"
+SEARCH_TABLES = ("events_fts", "events_fts_data", "events_fts_idx", "events_fts_content",
+                 "events_fts_docsize", "events_fts_config")
+
+
+def is_modelled(name: str | None, kind: str, _parents: object) -> bool:
+    """For Alembic's comparisons: everything but the full-text search has a model."""
+    return not (name in SEARCH_TABLES or name == SEARCH_INDEX)
+
 
 class Base(DeclarativeBase):
     pass
@@ -109,13 +122,27 @@ class MentionRow(Base):
 
 
 class EntityRow(Base):
+    """A person, organisation or country of the registry: the stable id events link to."""
+
     __tablename__ = "entities"
 
     id: Mapped[str] = mapped_column(String(19), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
-    name: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)  # the fullest name seen
     country: Mapped[str | None] = mapped_column(String(3))
-    roles: Mapped[list[str]] = mapped_column(JSON)
+    aliases: Mapped[list[str]] = mapped_column(JSON)  # other names it was reported under
+    # [{role, since, until, source}]: tenures from the knowledge files, else the first and
+    # last dates a role was reported
+    roles: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class EntityKeyRow(Base):
+    """How a name reaches its entity: "person|IND|singh" (a surname) or a full alias."""
+
+    __tablename__ = "entity_keys"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
 
 
 class EventEntityRow(Base):
@@ -125,6 +152,17 @@ class EventEntityRow(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True,
                                            index=True)
     side: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class EventLinkRow(Base):
+    """Two events that belong together: the meetings held during a visit."""
+
+    __tablename__ = "event_links"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    linked_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True,
+                                           index=True)
+    relation: Mapped[str] = mapped_column(String(12))  # "during": event_id during linked_id
 
 
 class DyadCountRow(Base):

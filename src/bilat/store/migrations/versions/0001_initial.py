@@ -8,6 +8,8 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
+from bilat.store.tables import SEARCH_INDEX, SEARCH_VECTOR
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -85,7 +87,13 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(12), nullable=False),
         sa.Column("name", sa.String(300), nullable=False, index=True),
         sa.Column("country", sa.String(3)),
+        sa.Column("aliases", sa.JSON, nullable=False),
         sa.Column("roles", sa.JSON, nullable=False),
+    )
+    op.create_table(
+        "entity_keys",
+        sa.Column("key", sa.String(400), primary_key=True),
+        sa.Column("entity_id", sa.String(19), sa.ForeignKey("entities.id"), primary_key=True),
     )
     op.create_table(
         "event_entities",
@@ -94,8 +102,13 @@ def upgrade() -> None:
                   index=True),
         sa.Column("side", sa.String(10), primary_key=True),
     )
-
-
+    op.create_table(
+        "event_links",
+        sa.Column("event_id", sa.String(19), sa.ForeignKey("events.id"), primary_key=True),
+        sa.Column("linked_id", sa.String(19), sa.ForeignKey("events.id"), primary_key=True,
+                  index=True),
+        sa.Column("relation", sa.String(12), nullable=False),
+    )
     op.create_table(
         "dyad_counts",
         sa.Column("country_a", sa.String(3), primary_key=True),
@@ -106,7 +119,34 @@ def upgrade() -> None:
     )
 
 
+    _create_search_index()
+
+
+def _create_search_index() -> None:
+    """Full-text search over events.search_text, in each database's own way."""
+    if op.get_context().dialect.name == "postgresql":
+        op.create_index(SEARCH_INDEX, "events", [sa.text(SEARCH_VECTOR)],
+                        postgresql_using="gin")
+        return
+    # an external-content FTS5 table over events, kept in step by triggers
+    op.execute("CREATE VIRTUAL TABLE events_fts USING fts5(search_text, content='events', "
+               "content_rowid='rowid')")
+    op.execute("CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN "
+               "INSERT INTO events_fts(rowid, search_text) VALUES (new.rowid, new.search_text);"
+               " END")
+    op.execute("CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN "
+               "INSERT INTO events_fts(events_fts, rowid, search_text) "
+               "VALUES ('delete', old.rowid, old.search_text); END")
+    op.execute("CREATE TRIGGER events_fts_update AFTER UPDATE OF search_text ON events BEGIN "
+               "INSERT INTO events_fts(events_fts, rowid, search_text) "
+               "VALUES ('delete', old.rowid, old.search_text); "
+               "INSERT INTO events_fts(rowid, search_text) VALUES (new.rowid, new.search_text);"
+               " END")
+
+
 def downgrade() -> None:
-    for table in ("dyad_counts", "event_entities", "entities", "mentions", "event_countries",
-                  "events", "article_bands", "articles"):
+    if op.get_context().dialect.name == "sqlite":
+        op.execute("DROP TABLE events_fts")  # its triggers go with the events table
+    for table in ("dyad_counts", "event_links", "event_entities", "entity_keys", "entities",
+                  "mentions", "event_countries", "events", "article_bands", "articles"):
         op.drop_table(table)
