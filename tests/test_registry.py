@@ -147,3 +147,29 @@ def test_meetings_and_signings_during_a_visit_are_linked_to_it(store_url):
     assert [(link["id"], link["relation"]) for link in event(store, talks["id"])["linked"]] \
         == [(visit["id"], "during")]
     assert store.count_events() == 4  # linked, never merged
+
+
+def test_articles_are_searched_by_title_and_text_and_events_counted_by_month(store_url):
+    store = Store(store_url)
+    store.ingest([
+        report("a.txt", "India and France signed the Rafale-M contract in New Delhi.",
+               "AGREEMENT", "2025-04-28", person("Rajesh Kumar Singh", "IND"),
+               person("Thierry Mathou", "FRA")),
+        report("b.txt", "India and France held talks on submarines in Paris.", "MEETING",
+               "2025-05-12", person("Rajesh Kumar Singh", "IND"),
+               person("Thierry Mathou", "FRA")),
+        report("c.txt", "India and France held talks on engines in Paris.", "MEETING",
+               "2025-05-30", person("Rajesh Kumar Singh", "IND"),
+               person("Thierry Mathou", "FRA"), number=1),
+    ])
+    [article] = store.find_articles("submarine paris")
+    assert article["document"] == "b.txt" and len(article["events"]) == 1
+    assert [a["document"] for a in store.find_articles("talks")] == ["c.txt", "b.txt"]
+    assert store.find_articles("--") == []
+    assert store.event_counts(make_filter(dyad="FRA-IND")) == [
+        {"type": "AGREEMENT", "month": "2025-04", "events": 1},
+        {"type": "MEETING", "month": "2025-05", "events": 2}]
+    page = store.get_event(events(store, make_filter(types=["AGREEMENT"]))[0]["id"],
+                           with_text=True)
+    source = page["reports"][0]["sources"][0]
+    assert page["reports"][0]["text"][source["start"]:source["end"]] == source["sentence"]

@@ -34,7 +34,8 @@ from ..merge import combine, match_score, same_real_event
 from ..pipeline import Result
 from .registry import resolve_entity
 from .tables import (
-    SEARCH_VECTOR,
+    ARTICLE_TEXT,
+    EVENT_TEXT,
     ArticleBandRow,
     ArticleRow,
     DyadCountRow,
@@ -44,6 +45,7 @@ from .tables import (
     EventEntityRow,
     EventLinkRow,
     EventRow,
+    FullText,
     MentionRow,
 )
 
@@ -136,17 +138,20 @@ def _has_entity(kind: str, name: str) -> Any:
     return EventRow.id.in_(select(EventEntityRow.event_id).where(_named(name, kind)))
 
 
-def _has_words(text_query: str, dialect: str) -> Any:
-    """Events whose names or sentences hold every word, each as a word prefix."""
-    words = re.findall(r"[^\W_]+", text_query.lower())
+def _words(text_query: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text_query.lower())
+
+
+def _has_words(search: FullText, words: list[str], dialect: str) -> Any:
+    """Rows whose searched columns hold every word, each as a word prefix."""
     if dialect == "postgresql":
         wanted = " & ".join(f"{word}:*" for word in words)
-        return literal_column(SEARCH_VECTOR).op("@@")(
+        return literal_column(search.vector).op("@@")(
             func.to_tsquery(literal_column("'simple'"), wanted))
-    matching: Any = select(column("rowid")).select_from(table("events_fts")).where(
-        text("events_fts MATCH :words").bindparams(
+    matching: Any = select(column("rowid")).select_from(table(search.fts)).where(
+        text(f"{search.fts} MATCH :words").bindparams(
             words=" ".join(f'"{word}"*' for word in words)))
-    return literal_column("events.rowid").in_(matching)
+    return literal_column(f"{search.table}.rowid").in_(matching)
 
 
 def _filtered(query: Any, where: EventFilter, dialect: str) -> Any:
@@ -167,8 +172,8 @@ def _filtered(query: Any, where: EventFilter, dialect: str) -> Any:
         # "2024" and "2024-06" include the whole year or month
         query = query.where(_when() <= where.until + "-99"[: 10 - len(where.until)]
                             if len(where.until) < 10 else _when() <= where.until)
-    if where.text and re.search(r"[^\W_]", where.text):
-        query = query.where(_has_words(where.text, dialect))
+    if where.text and _words(where.text):
+        query = query.where(_has_words(EVENT_TEXT, _words(where.text), dialect))
     return query
 
 
@@ -378,22 +383,58 @@ class Store:
         with Session(self.engine) as session:
             return list(session.scalars(query))
 
-    def get_event(self, event_id: str) -> dict[str, Any] | None:
+    def get_event(self, event_id: str, *, with_text: bool = False) -> dict[str, Any] | None:
+        """One event with each article's report of it (``with_text``: and the article's
+        cleaned text, which the sources' offsets point into)."""
         with Session(self.engine) as session:
             row = session.get(EventRow, event_id)
             if row is None:
                 return None
             record = dict(row.record)
             record["reports"] = [
-                {"document": m.record["document"], "article": a.doc_id, "url": a.url,
-                 "outlet": a.outlet, "published": a.published,
-                 "near_duplicate_of": a.duplicate_of, "sources": m.record["sources"]}
+                {"document": m.record["document"], "article": a.doc_id, "title": a.title,
+                 "url": a.url, "outlet": a.outlet, "published": a.published,
+                 "near_duplicate_of": a.duplicate_of, "sources": m.record["sources"],
+                 **({"text": a.text} if with_text else {})}
                 for m, a in session.execute(
                     select(MentionRow, ArticleRow).join(ArticleRow, ArticleRow.id ==
                                                         MentionRow.article_id)
                     .where(MentionRow.event_id == event_id).order_by(MentionRow.id))]
             record["linked"] = _linked(session, event_id)
             return record
+
+    def event_counts(self, where: EventFilter) -> list[dict[str, Any]]:
+        """Selected events per type and month (an undated one by when it was reported)."""
+        month = func.substr(_when(), 1, 7)
+        query = _filtered(select(EventRow.type, month, func.count()).group_by(EventRow.type,
+                                                                               month)
+                          .order_by(month, EventRow.type),
+                          replace(where, limit=None, offset=0), self.engine.dialect.name)
+        with Session(self.engine) as session:
+            return [{"type": t, "month": m, "events": n} for t, m, n in session.execute(query)]
+
+    def find_articles(self, text_query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Stored articles whose title or text holds every word (as word prefixes), newest
+        first, each with the events it reported."""
+        words = _words(text_query)
+        if not words:
+            return []
+        query = (select(ArticleRow).where(_has_words(ARTICLE_TEXT, words,
+                                                     self.engine.dialect.name))
+                 .order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id)
+                 .limit(limit))
+        with Session(self.engine) as session:
+            rows = session.scalars(query).all()
+            reported: dict[int, list[str]] = {}
+            for article_id, event_id in session.execute(
+                    select(MentionRow.article_id, MentionRow.event_id).distinct()
+                    .where(MentionRow.article_id.in_([r.id for r in rows]))
+                    .order_by(MentionRow.article_id, MentionRow.event_id)):
+                reported.setdefault(article_id, []).append(event_id)
+            return [{"id": r.id, "document": r.doc_id, "title": r.title, "outlet": r.outlet,
+                     "published": r.published, "url": r.url,
+                     "near_duplicate_of": r.duplicate_of, "text": r.text,
+                     "events": reported.get(r.id, [])} for r in rows]
 
     def get_entity(self, entity_id: str) -> dict[str, Any] | None:
         """A registry entry: its names, roles with tenures, and how many events it is in."""

@@ -6,6 +6,7 @@ migrated schema and these models agree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,18 +22,43 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-# Full-text search over events.search_text is each database's own: a GIN index on this
-# expression in PostgreSQL, an FTS5 table (and the tables FTS5 keeps for it) in SQLite. The
-# migration creates them; no model can describe them.
-SEARCH_VECTOR = "to_tsvector('simple', search_text)"
-SEARCH_INDEX = "ix_events_search_text"
-SEARCH_TABLES = ("events_fts", "events_fts_data", "events_fts_idx", "events_fts_content",
-                 "events_fts_docsize", "events_fts_config")
+
+@dataclass(frozen=True)
+class FullText:
+    """Full-text search over some of a table's columns, in each database's own way: a GIN
+    index on a tsvector expression in PostgreSQL, an FTS5 table in SQLite. The migration
+    creates them; no model can describe them."""
+
+    table: str
+    columns: tuple[str, ...]
+
+    @property
+    def vector(self) -> str:
+        joined = " || ' ' || ".join(f"coalesce({column}, '')" for column in self.columns)
+        return f"to_tsvector('simple', {joined})"
+
+    @property
+    def index(self) -> str:
+        return f"ix_{self.table}_search"
+
+    @property
+    def fts(self) -> str:
+        return f"{self.table}_fts"
+
+    @property
+    def fts_tables(self) -> tuple[str, ...]:  # the FTS5 table and the tables it keeps
+        return (self.fts, *(f"{self.fts}_{part}"
+                            for part in ("data", "idx", "content", "docsize", "config")))
+
+
+EVENT_TEXT = FullText("events", ("search_text",))  # names and sentences
+ARTICLE_TEXT = FullText("articles", ("title", "text"))
+FULL_TEXT = (EVENT_TEXT, ARTICLE_TEXT)
 
 
 def is_modelled(name: str | None, kind: str, _parents: object) -> bool:
     """For Alembic's comparisons: everything but the full-text search has a model."""
-    return not (name in SEARCH_TABLES or name == SEARCH_INDEX)
+    return not any(name == search.index or name in search.fts_tables for search in FULL_TEXT)
 
 
 class Base(DeclarativeBase):

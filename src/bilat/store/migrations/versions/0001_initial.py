@@ -8,7 +8,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-from bilat.store.tables import SEARCH_INDEX, SEARCH_VECTOR
+from bilat.store.tables import FULL_TEXT, FullText
 
 revision = "0001"
 down_revision = None
@@ -119,34 +119,34 @@ def upgrade() -> None:
     )
 
 
-    _create_search_index()
+    for search in FULL_TEXT:
+        _create_full_text(search)
 
 
-def _create_search_index() -> None:
-    """Full-text search over events.search_text, in each database's own way."""
+def _create_full_text(search: FullText) -> None:
     if op.get_context().dialect.name == "postgresql":
-        op.create_index(SEARCH_INDEX, "events", [sa.text(SEARCH_VECTOR)],
+        op.create_index(search.index, search.table, [sa.text(search.vector)],
                         postgresql_using="gin")
         return
-    # an external-content FTS5 table over events, kept in step by triggers
-    op.execute("CREATE VIRTUAL TABLE events_fts USING fts5(search_text, content='events', "
+    # an external-content FTS5 table, kept in step with its table by triggers
+    columns = ", ".join(search.columns)
+    new = ", ".join(f"new.{column}" for column in search.columns)
+    old = ", ".join(f"old.{column}" for column in search.columns)
+    table, fts = search.table, search.fts
+    op.execute(f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{table}', "
                "content_rowid='rowid')")
-    op.execute("CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN "
-               "INSERT INTO events_fts(rowid, search_text) VALUES (new.rowid, new.search_text);"
-               " END")
-    op.execute("CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN "
-               "INSERT INTO events_fts(events_fts, rowid, search_text) "
-               "VALUES ('delete', old.rowid, old.search_text); END")
-    op.execute("CREATE TRIGGER events_fts_update AFTER UPDATE OF search_text ON events BEGIN "
-               "INSERT INTO events_fts(events_fts, rowid, search_text) "
-               "VALUES ('delete', old.rowid, old.search_text); "
-               "INSERT INTO events_fts(rowid, search_text) VALUES (new.rowid, new.search_text);"
-               " END")
+    add = f"INSERT INTO {fts}(rowid, {columns}) VALUES (new.rowid, {new});"
+    remove = f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.rowid, {old});"
+    op.execute(f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {add} END")
+    op.execute(f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {remove} END")
+    op.execute(f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {columns} ON {table} BEGIN "
+               f"{remove} {add} END")
 
 
 def downgrade() -> None:
     if op.get_context().dialect.name == "sqlite":
-        op.execute("DROP TABLE events_fts")  # its triggers go with the events table
+        for search in FULL_TEXT:
+            op.execute(f"DROP TABLE {search.fts}")  # its triggers go with the table
     for table in ("dyad_counts", "event_links", "event_entities", "entity_keys", "entities",
                   "mentions", "event_countries", "events", "article_bands", "articles"):
         op.drop_table(table)
