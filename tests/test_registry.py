@@ -33,6 +33,14 @@ def report(document: str, sentence: str, kind: str, day: str, actor: Entity,
     return Result(article=Article(id=document, text=sentence, date=day), events=[found])
 
 
+def india_france() -> list[Result]:
+    singh, mathou = person("Rajesh Kumar Singh", "IND"), person("Thierry Mathou", "FRA")
+    return [report("a.txt", "India and France signed the Rafale-M contract in New Delhi.",
+                   "AGREEMENT", "2025-04-28", singh, mathou),
+            report("b.txt", "India and France held talks on submarines in Paris.", "MEETING",
+                   "2025-05-12", singh, mathou)]
+
+
 def participants(record):
     return {e["name"]: e["id"] for e in record["actor"] + record["recipient"]}
 
@@ -99,14 +107,7 @@ def test_a_bare_surname_shared_by_two_officials_goes_by_the_role(store_url):
 
 def test_text_search_needs_every_word_as_a_word_prefix(store_url):
     store = Store(store_url)
-    store.ingest([
-        report("a.txt", "India and France signed the Rafale-M contract in New Delhi.",
-               "AGREEMENT", "2025-04-28", person("Rajesh Kumar Singh", "IND"),
-               person("Thierry Mathou", "FRA")),
-        report("b.txt", "India and France held talks on submarines in Paris.", "MEETING",
-               "2025-05-12", person("Rajesh Kumar Singh", "IND"),
-               person("Thierry Mathou", "FRA")),
-    ])
+    store.ingest(india_france())
 
     def found(words):
         return sorted(e["type"] for e in events(store, make_filter(text=words)))
@@ -152,12 +153,7 @@ def test_meetings_and_signings_during_a_visit_are_linked_to_it(store_url):
 def test_articles_are_searched_by_title_and_text_and_events_counted_by_month(store_url):
     store = Store(store_url)
     store.ingest([
-        report("a.txt", "India and France signed the Rafale-M contract in New Delhi.",
-               "AGREEMENT", "2025-04-28", person("Rajesh Kumar Singh", "IND"),
-               person("Thierry Mathou", "FRA")),
-        report("b.txt", "India and France held talks on submarines in Paris.", "MEETING",
-               "2025-05-12", person("Rajesh Kumar Singh", "IND"),
-               person("Thierry Mathou", "FRA")),
+        *india_france(),
         report("c.txt", "India and France held talks on engines in Paris.", "MEETING",
                "2025-05-30", person("Rajesh Kumar Singh", "IND"),
                person("Thierry Mathou", "FRA"), number=1),
