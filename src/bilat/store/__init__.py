@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .feeds import FeedLedger  # also puts the watcher's tables on the shared metadata
 from .gateway import EventFilter, IngestReport, Store
 
-__all__ = ["EventFilter", "IngestReport", "Store", "database_url"]
+__all__ = ["EventFilter", "FeedLedger", "IngestReport", "Store", "database_url"]
 
 
 def database_url(db: str | None = None) -> str:

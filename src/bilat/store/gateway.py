@@ -122,20 +122,22 @@ def _has_country(code: str) -> Any:
 
 
 def _named(name: str, kind: str | None) -> Any:
-    """Links to the entities whose name or an alias holds ``name``."""
+    """The ids of the entities whose name or an alias holds ``name``."""
     words = " ".join(re.findall(r"[^\W_]+", name.lower()))
     named = select(EntityRow.id).where(or_(
         func.lower(EntityRow.name).like(f"%{name.lower()}%"),
         EntityRow.id.in_(select(EntityKeyRow.entity_id)
                          .where(EntityKeyRow.key.like(f"{kind or ''}%|%{words}%")))))
-    if kind:
-        named = named.where(EntityRow.kind == kind)
-    return EventEntityRow.entity_id.in_(named)
+    return named.where(EntityRow.kind == kind) if kind else named
 
 
-def _has_entity(kind: str, name: str) -> Any:
-    # the few entities whose name matches first, then their events through the index
-    return EventRow.id.in_(select(EventEntityRow.event_id).where(_named(name, kind)))
+def _has_entity(session: Session, kind: str, name: str) -> Any:
+    # The events of the few entities whose name matches are looked up first: given them,
+    # a planner sorts those few (with subqueries, PostgreSQL guessed thousands of matching
+    # people, or walked every event in date order looking for theirs).
+    events = session.scalars(select(EventEntityRow.event_id).distinct().where(
+        EventEntityRow.entity_id.in_(session.scalars(_named(name, kind)).all()))).all()
+    return EventRow.id.in_(events)
 
 
 def _words(text_query: str) -> list[str]:
@@ -154,15 +156,16 @@ def _has_words(search: FullText, words: list[str], dialect: str) -> Any:
     return literal_column(f"{search.table}.rowid").in_(matching)
 
 
-def _filtered(query: Any, where: EventFilter, dialect: str) -> Any:
+def _filtered(session: Session, query: Any, where: EventFilter) -> Any:
+    dialect = session.get_bind().dialect.name
     for code in (*(where.dyad or ()), *where.countries):
         query = query.where(_has_country(code))
     if where.types:
         query = query.where(EventRow.type.in_(where.types))
     if where.person:
-        query = query.where(_has_entity("person", where.person))
+        query = query.where(_has_entity(session, "person", where.person))
     if where.org:
-        query = query.where(_has_entity("organization", where.org))
+        query = query.where(_has_entity(session, "organization", where.org))
     if where.entity:
         query = query.where(EventRow.id.in_(select(EventEntityRow.event_id)
                                             .where(EventEntityRow.entity_id == where.entity)))
@@ -374,14 +377,13 @@ class Store:
             rest = replace(where, dyad=None, countries=(), types=())
         else:
             query, when, rest = select(EventRow.record), EventRow.sort_date, where
-        query = _filtered(query, rest, self.engine.dialect.name)
         # undated events last, whichever way the list runs
         order = when.asc() if where.ascending else when.desc()
         query = query.order_by(order.nulls_last(), EventRow.id).offset(where.offset)
         if where.limit is not None:
             query = query.limit(where.limit)
         with Session(self.engine) as session:
-            return list(session.scalars(query))
+            return list(session.scalars(_filtered(session, query, rest)))
 
     def get_event(self, event_id: str, *, with_text: bool = False) -> dict[str, Any] | None:
         """One event with each article's report of it (``with_text``: and the article's
@@ -406,16 +408,15 @@ class Store:
     def event_counts(self, where: EventFilter) -> list[dict[str, Any]]:
         """Selected events per type and month (an undated one by when it was reported)."""
         month = func.substr(_when(), 1, 7)
-        query = _filtered(select(EventRow.type, month, func.count()).group_by(EventRow.type,
-                                                                               month)
-                          .order_by(month, EventRow.type),
-                          replace(where, limit=None, offset=0), self.engine.dialect.name)
+        query = select(EventRow.type, month, func.count()).group_by(EventRow.type, month) \
+            .order_by(month, EventRow.type)
         with Session(self.engine) as session:
+            query = _filtered(session, query, replace(where, limit=None, offset=0))
             return [{"type": t, "month": m, "events": n} for t, m, n in session.execute(query)]
 
     def find_articles(self, text_query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Stored articles whose title or text holds every word (as word prefixes), newest
-        first, each with the events it reported."""
+        first, each with the events it reported ({id, type, countries, date})."""
         words = _words(text_query)
         if not words:
             return []
@@ -425,12 +426,16 @@ class Store:
                  .limit(limit))
         with Session(self.engine) as session:
             rows = session.scalars(query).all()
-            reported: dict[int, list[str]] = {}
-            for article_id, event_id in session.execute(
-                    select(MentionRow.article_id, MentionRow.event_id).distinct()
+            reported: dict[int, list[dict[str, Any]]] = {}
+            for article_id, event_id, kind, countries, when in session.execute(
+                    select(MentionRow.article_id, EventRow.id, EventRow.type,
+                           EventRow.countries, EventRow.sort_date).distinct()
+                    .join(EventRow, EventRow.id == MentionRow.event_id)
                     .where(MentionRow.article_id.in_([r.id for r in rows]))
-                    .order_by(MentionRow.article_id, MentionRow.event_id)):
-                reported.setdefault(article_id, []).append(event_id)
+                    .order_by(MentionRow.article_id, EventRow.sort_date, EventRow.id)):
+                reported.setdefault(article_id, []).append(
+                    {"id": event_id, "type": kind, "countries": countries.split(","),
+                     "date": when})
             return [{"id": r.id, "document": r.doc_id, "title": r.title, "outlet": r.outlet,
                      "published": r.published, "url": r.url,
                      "near_duplicate_of": r.duplicate_of, "text": r.text,
@@ -462,7 +467,8 @@ class Store:
         """Registry entries whose name or an alias holds ``name``, the busiest first."""
         with Session(self.engine) as session:
             busiest = (select(EventEntityRow.entity_id, func.count().label("events"))
-                       .where(_named(name, kind)).group_by(EventEntityRow.entity_id)
+                       .where(EventEntityRow.entity_id.in_(_named(name, kind)))
+                       .group_by(EventEntityRow.entity_id)
                        .order_by(func.count().desc(), EventEntityRow.entity_id).limit(limit))
             ids = session.execute(busiest).all()
             rows = {row.id: row for row in session.scalars(
@@ -486,10 +492,9 @@ class Store:
                        (second.c.country > first.country))
                  .group_by(first.country, second.c.country, EventRow.type, year)
                  .order_by(func.count().desc(), first.country, second.c.country, EventRow.type))
-        query = _filtered(query, where, self.engine.dialect.name)
         with Session(self.engine) as session:
             return [{"dyad": f"{a}-{b}", "type": t, "year": y, "events": n}
-                    for a, b, t, y, n in session.execute(query)]
+                    for a, b, t, y, n in session.execute(_filtered(session, query, where))]
 
 
 def _counted_dyads(store: Store, where: EventFilter) -> list[dict[str, Any]]:

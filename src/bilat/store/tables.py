@@ -55,10 +55,22 @@ EVENT_TEXT = FullText("events", ("search_text",))  # names and sentences
 ARTICLE_TEXT = FullText("articles", ("title", "text"))
 FULL_TEXT = (EVENT_TEXT, ARTICLE_TEXT)
 
+# Newest first with the undated last is DESC NULLS LAST, which PostgreSQL cannot read from an
+# ascending index (it would sort all of a country's events): these serve that order there.
+# SQLite reads it from the ascending indexes below.
+NEWEST_FIRST_INDEXES = {
+    "ix_event_countries_country_date_desc": ("event_countries", ("country",)),
+    "ix_event_countries_country_type_date_desc": ("event_countries", ("country", "type")),
+    "ix_events_sort_date_desc": ("events", ()),
+    "ix_events_type_sort_date_desc": ("events", ("type",)),
+}
+
 
 def is_modelled(name: str | None, kind: str, _parents: object) -> bool:
-    """For Alembic's comparisons: everything but the full-text search has a model."""
-    return not any(name == search.index or name in search.fts_tables for search in FULL_TEXT)
+    """For Alembic's comparisons: everything but the full-text search and the newest-first
+    indexes of PostgreSQL has a model."""
+    return not (name in NEWEST_FIRST_INDEXES or
+                any(name == search.index or name in search.fts_tables for search in FULL_TEXT))
 
 
 class Base(DeclarativeBase):

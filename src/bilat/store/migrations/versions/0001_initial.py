@@ -8,7 +8,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-from bilat.store.tables import FULL_TEXT, FullText
+from bilat.store.tables import FULL_TEXT, NEWEST_FIRST_INDEXES, FullText
 
 revision = "0001"
 down_revision = None
@@ -121,6 +121,9 @@ def upgrade() -> None:
 
     for search in FULL_TEXT:
         _create_full_text(search)
+    if op.get_context().dialect.name == "postgresql":
+        for name, (table, columns) in NEWEST_FIRST_INDEXES.items():
+            op.create_index(name, table, [*columns, sa.text("sort_date DESC NULLS LAST")])
 
 
 def _create_full_text(search: FullText) -> None:
