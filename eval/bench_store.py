@@ -20,7 +20,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bilat.pipeline import Result
 from bilat.query import dyads, event, events, make_filter, timeline
@@ -154,6 +154,8 @@ def bench_query(url: str, total: int, runs: int) -> None:
     store = Store(url)
     if store.count_events() < total:
         bulk_load(store, total - store.count_events())
+        with store.engine.begin() as connection:  # planner statistics, as a live store has
+            connection.execute(text("ANALYZE"))
     sample = events(store, make_filter(dyad="IND-USA", limit=1))[0]["id"]
     person = PEOPLE[42]
     queries = {
