@@ -37,6 +37,34 @@ def store_url(request, tmp_path) -> str:
 
 
 @pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """A SQLite store holding the demo corpus, built once (loads the model); tests that write
+    work on a ``copy_database`` of it."""
+    from bilat.evaluation import demo_dir
+    from bilat.pipeline import process_paths
+    from bilat.store import Store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = Store(f"sqlite:///{path}")
+    store.ingest(process_paths([str(demo_dir() / "articles")]))
+    store.engine.dispose()
+    return path
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A consistent copy of a SQLite store (the backup API also copies what is in the WAL)."""
+    import sqlite3
+
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        original.close()
+        copy.close()
+    return target
+
+
+@pytest.fixture(scope="session")
 def extract():
     from bilat import extract as run
 

@@ -30,6 +30,15 @@ CATALOGUE: dict[str, str] = {
     "B403": "event not found",
     "B404": "cannot open the database",
     "B405": "entity not found",
+    "B406": "bad date",
+    # B5xx: the server (REST API and pages)
+    "B501": "bad request (parameters or body)",
+    "B502": "missing or wrong token",
+    "B503": "document rejected; nothing was stored",
+    "B504": "request body too large",
+    "B505": "cannot fetch the URL",
+    "B506": "no such ingest job",
+    "B507": "not found",
 }
 
 

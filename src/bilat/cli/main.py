@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import BilatError
 from ..records import Event, Problem
 from .output import eval_tables, event_table
+from .serve_command import serve
 from .store_commands import COMMANDS
 
 
@@ -133,7 +134,7 @@ def doctor() -> None:
     sys.exit(0 if ok else 1)
 
 
-for _command in COMMANDS:
+for _command in [*COMMANDS, serve]:
     cli.add_command(_command)
 
 

@@ -1,0 +1,1 @@
+"""The analyst's workbench: server-rendered pages over ``bilat.query`` (see ``pages``)."""
