@@ -39,6 +39,20 @@ CATALOGUE: dict[str, str] = {
     "B505": "cannot fetch the URL",
     "B506": "no such ingest job",
     "B507": "not found",
+    # B6xx: live feeds (bilat watch); a failed feed or page is retried later
+    "B601": "bad feeds file",
+    "B602": "cannot resolve the host name",
+    "B603": "cannot connect",
+    "B604": "timed out",
+    "B605": "HTTP error",
+    "B606": "too many redirects (a redirect loop?)",
+    "B607": "unexpected content type",
+    "B608": "response too large",
+    "B609": "not a valid RSS/Atom feed or news sitemap",
+    "B610": "disallowed by robots.txt",
+    # B7xx: the archive on Spark (bilat spark-extract)
+    "B701": "Spark is not available (install bilat[spark] and a Java 17+ runtime)",
+    "B702": "not a spark-extract output folder",
 }
 
 

@@ -376,3 +376,19 @@ def _union_dicts(lists: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
             if known is None or (not known.get("role") and entity.get("role")):
                 merged[entity["name"]] = entity
     return list(merged.values())
+
+
+def candidate_window(value: str | None) -> tuple[str, str, str] | None:
+    """The dates an event on ``value`` can be matched against across sources: (low, high,
+    its year). Wider than ``same_real_event``'s window, to pre-select candidates by index."""
+    if not value:
+        return None
+    year = value[:4]
+    if len(value) == 4:
+        return f"{year}-01-01", f"{year}-12-31", year
+    if len(value) == 7:
+        first = date_type.fromisoformat(f"{value}-01")
+        return (first - timedelta(days=32)).isoformat(), \
+            (first + timedelta(days=63)).isoformat(), year
+    day = date_type.fromisoformat(value)
+    return (day - timedelta(days=40)).isoformat(), (day + timedelta(days=40)).isoformat(), year

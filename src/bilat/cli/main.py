@@ -11,6 +11,7 @@ import click
 from .. import __version__
 from ..errors import BilatError
 from ..records import Event, Problem
+from .archive_commands import COMMANDS as ARCHIVE_COMMANDS
 from .output import eval_tables, event_table
 from .serve_command import serve
 from .store_commands import COMMANDS
@@ -134,7 +135,7 @@ def doctor() -> None:
     sys.exit(0 if ok else 1)
 
 
-for _command in [*COMMANDS, serve]:
+for _command in [*COMMANDS, serve, *ARCHIVE_COMMANDS]:
     cli.add_command(_command)
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from ..merge import combine, match_score, same_real_event
+from ..merge import candidate_window, combine, match_score, same_real_event
 from ..pipeline import Result
 from .registry import resolve_entity
 from .tables import (
@@ -265,7 +265,7 @@ class Store:
         countries = ",".join(record["countries"])
         query = select(EventRow).where(EventRow.type == record["type"],
                                        EventRow.countries == countries)
-        window = _date_window(record.get("date"))
+        window = candidate_window(record.get("date"))
         if window is not None:
             low, high, year = window
             query = query.where(or_(EventRow.date.is_(None), EventRow.date == year,
@@ -598,21 +598,6 @@ def _search_text(record: dict[str, Any]) -> str:
     parts += [record.get("platform") or "", record.get("agreement") or ""]
     parts += [s["sentence"] for s in record["sources"]]
     return " ".join(parts).lower()
-
-
-def _date_window(value: str | None) -> tuple[str, str, str] | None:
-    """Stored dates that can be the same event as one on ``value``: (low, high, its year)."""
-    if not value:
-        return None
-    year = value[:4]
-    if len(value) == 4:
-        return f"{year}-01-01", f"{year}-12-31", year
-    if len(value) == 7:
-        first = date.fromisoformat(f"{value}-01")
-        return (first - timedelta(days=32)).isoformat(), \
-            (first + timedelta(days=63)).isoformat(), year
-    day = date.fromisoformat(value)
-    return (day - timedelta(days=40)).isoformat(), (day + timedelta(days=40)).isoformat(), year
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
