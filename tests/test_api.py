@@ -4,10 +4,8 @@ check and bad payload, on the demo corpus and on empty stores."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 
 from bilat.api import Settings, create_app
 from bilat.store import Store
-from conftest import RESOURCES, copy_database
+from conftest import RESOURCES, copy_database, static_site
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -466,27 +464,8 @@ def news_site() -> Iterator[str]:
              "/canberra.txt": (ARTICLE.encode(), "text/plain; charset=utf-8"),
              "/photo.jpg": (b"\xff\xd8\xff", "image/jpeg")}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
-            if self.path not in pages:
-                self.send_error(404)
-                return
-            body, kind = pages[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with static_site(pages) as url:
+        yield url
 
 
 @pytest.mark.model

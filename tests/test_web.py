@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from conftest import RESOURCES, ROOT, copy_database
+from conftest import RESOURCES, ROOT, copy_database, static_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -309,30 +309,13 @@ def test_ingest_pasted_text_end_to_end(server, tab):
 
 @pytest.fixture
 def news_site() -> Iterator[str]:
-    import http.server
-
     pages = {"/wire/delhi.txt": ("Germany, India defence ministers meet\n\nNew Delhi, July 14 "
                                  "(Reuters) - German Defence Minister Boris Pistorius met "
                                  "Defence Minister Rajnath Singh in New Delhi on Monday.\n")}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
-            body = pages.get(self.path, "").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=site.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{site.server_address[1]}"
-    site.shutdown()
-    thread.join(timeout=5)
+    with static_site({path: (text.encode(), "text/plain; charset=utf-8")
+                      for path, text in pages.items()}) as url:
+        yield url
 
 
 def test_ingest_a_url_list_and_uploaded_files(server, tab, news_site):
