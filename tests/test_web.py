@@ -115,17 +115,27 @@ def api(server: str, path: str, **params) -> dict:
 
 
 def edge_point(page, edge_id: str) -> dict:
-    """A point on the edge as far from every node as possible, in page coordinates."""
+    """A point on the edge as far as possible from every node and every other edge, in page
+    coordinates: there the pointer is on this edge and no other."""
     return page.evaluate("""(id) => {
         const cy = window.bilatNetwork, edge = cy.getElementById(id);
         const a = edge.source().renderedPosition(), b = edge.target().renderedPosition();
+        const toSegment = (p, e) => {
+            const s = e.source().renderedPosition(), t = e.target().renderedPosition();
+            const dx = t.x - s.x, dy = t.y - s.y, length = dx * dx + dy * dy || 1;
+            const u = Math.max(0, Math.min(1, ((p.x - s.x) * dx + (p.y - s.y) * dy) / length));
+            return Math.hypot(p.x - (s.x + u * dx), p.y - (s.y + u * dy));
+        };
         let best = null;
-        for (let t = 0.2; t <= 0.8; t += 0.05) {
+        for (let t = 0.15; t <= 0.85; t += 0.025) {
             const p = {x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y)};
-            const room = Math.min(...cy.nodes().map(n => {
+            const fromNodes = cy.nodes().map(n => {
                 const q = n.renderedPosition();
                 return Math.hypot(q.x - p.x, q.y - p.y) - n.renderedWidth() / 2;
-            }));
+            });
+            const fromEdges = cy.edges().filter(e => e.id() !== id).map(
+                e => toSegment(p, e) - e.renderedWidth() / 2);
+            const room = Math.min(...fromNodes, ...fromEdges);
             if (!best || room > best.room) { best = {room: room, x: p.x, y: p.y}; }
         }
         const box = cy.container().getBoundingClientRect();

@@ -8,8 +8,12 @@
   box.after(caption);
   const most = Math.max(2, ...graph.edges.map(function (e) { return e.events; }));
   const busiest = Math.max(2, ...graph.nodes.map(function (n) { return n.events; }));
-  const elements = graph.nodes.map(function (n) {
-    return { data: { id: n.code, label: n.name, events: n.events } };
+  // Start from a circle in the order the server gives, not at random: the same store
+  // draws the same picture every time.
+  const elements = graph.nodes.map(function (n, i) {
+    const angle = 2 * Math.PI * i / graph.nodes.length;
+    return { data: { id: n.code, label: n.name, events: n.events },
+             position: { x: 300 * Math.cos(angle), y: 300 * Math.sin(angle) } };
   }).concat(graph.edges.map(function (e) {
     const ends = e.dyad.split("-");
     return { data: { id: e.dyad, source: ends[0], target: ends[1], events: e.events,
@@ -18,7 +22,7 @@
   const cy = cytoscape({
     container: box, elements: elements, userZoomingEnabled: false, boxSelectionEnabled: false,
     autoungrabify: true,
-    layout: { name: "cose", animate: false, randomize: true, padding: 30, numIter: 2500,
+    layout: { name: "cose", animate: false, randomize: false, padding: 30, numIter: 2500,
               nodeRepulsion: function () { return 1000000; }, nodeOverlap: 40,
               idealEdgeLength: function () { return 110; }, gravity: 0.25,
               componentSpacing: 60 }
