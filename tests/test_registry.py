@@ -169,3 +169,19 @@ def test_articles_are_searched_by_title_and_text_and_events_counted_by_month(sto
                            with_text=True)
     source = page["reports"][0]["sources"][0]
     assert page["reports"][0]["text"][source["start"]:source["end"]] == source["sentence"]
+
+
+def test_a_name_held_by_many_events_filters_the_same_way(store_url, monkeypatch):
+    import bilat.store.gateway as gateway
+
+    store = Store(store_url)
+    misri = person("Vikram Misri", "IND", "Foreign Secretary")
+    store.ingest([report(f"{day}.txt", f"Misri met Hooker on May {day}.", "MEETING",
+                         f"2025-05-{day:02d}", misri, person("Allison Hooker", "USA"))
+                  for day in (1, 9, 17, 25)])
+    few = [e["id"] for e in events(store, make_filter(person="misri", limit=3))]
+    monkeypatch.setattr(gateway, "FEW", 2)  # now too many events to carry as values
+    assert [e["id"] for e in events(store, make_filter(person="misri", limit=3))] == few
+    monkeypatch.setattr(gateway, "FEW", 0)  # and too many people
+    assert [e["id"] for e in events(store, make_filter(person="misri", limit=3))] == few
+    assert len(few) == 3

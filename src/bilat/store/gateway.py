@@ -131,13 +131,23 @@ def _named(name: str, kind: str | None) -> Any:
     return named.where(EntityRow.kind == kind) if kind else named
 
 
+FEW = 5000  # ids a query may carry as values: sortable at once, far below SQLite's 32,766
+
+
 def _has_entity(session: Session, kind: str, name: str) -> Any:
-    # The events of the few entities whose name matches are looked up first: given them,
-    # a planner sorts those few (with subqueries, PostgreSQL guessed thousands of matching
-    # people, or walked every event in date order looking for theirs).
-    events = session.scalars(select(EventEntityRow.event_id).distinct().where(
-        EventEntityRow.entity_id.in_(session.scalars(_named(name, kind)).all()))).all()
-    return EventRow.id.in_(events)
+    # A name held by few events is looked up first and those events sorted: with subqueries,
+    # PostgreSQL guessed thousands of matching people and scanned every event. A name held
+    # by many goes by subquery, so the date index finds the newest of them at once (and no
+    # query carries more values than a database accepts).
+    named = _named(name, kind)
+    linked = select(EventEntityRow.event_id).where(EventEntityRow.entity_id.in_(named))
+    ids = session.scalars(named.limit(FEW + 1)).all()
+    if len(ids) <= FEW:
+        linked = select(EventEntityRow.event_id).where(EventEntityRow.entity_id.in_(ids))
+        events = session.scalars(linked.distinct().limit(FEW + 1)).all()
+        if len(events) <= FEW:
+            return EventRow.id.in_(events)
+    return EventRow.id.in_(linked)
 
 
 def _words(text_query: str) -> list[str]:
