@@ -119,6 +119,13 @@ def test_deal_amount_platform_buyer_and_seller(extract):
     assert deal.status == "signed"
 
 
+def test_a_year_before_the_count_is_not_the_quantity(extract):
+    text = ("Canberra, May 6: Australia signed a USD 1.4 billion contract with the United "
+            "States in March 2021 for 12 MQ-9B drones built by General Atomics.")
+    deals = by_type(extract(text, date="2025-05-06"), "DEAL")
+    assert [d.quantity for d in deals] == [12]
+
+
 def test_organisations_and_acronyms_give_countries(extract):
     text = ("Bengaluru, Feb 12: Bharat Electronics Limited (BEL) signed a memorandum of "
             "understanding with Dassault Aviation at Aero India on Wednesday to cooperate on "
@@ -200,3 +207,4 @@ def test_refusals_and_trade_figures_are_not_events(extract):
             "Tel Aviv, his office said on Tuesday.\n\n"
             "Denmark exports most of its feta to Greece, the trade body said.")
     assert extract(text, date="2004-06-01") == []
+

@@ -28,6 +28,10 @@ QUANTITY_NOUNS = {"jets", "aircraft", "fighters", "helicopters", "drones", "ship
                   "planes", "vehicles", "radars", "rifles", "batteries", "boats"}
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20}
+CURRENCY_SIGNS = {"$", "€", "£", "₹"}
+SCALE_WORDS = {"billion", "million", "crore", "lakh", "bn", "m"}
+# Between a count and its noun stand only modifiers ("24 MH-60R multi-role helicopters").
+COUNT_BREAKERS = {"ADP", "VERB", "AUX", "SCONJ", "CCONJ", "PRON", "DET"}
 SYMMETRIC = {"MEETING", "CALL", "EXERCISE", "AGREEMENT"}
 DYAD_CUES = {"bilateral", "counterpart", "counterparts", "both", "two"}
 # "the two sides signed ...": the parties are the ones the article has been talking about.
@@ -396,24 +400,32 @@ def _amount(candidate: Candidate):
 
 
 def _quantity(candidate: Candidate) -> int | None:
+    """The number that counts the platforms: "24 MH-60R helicopters", "six Rafale jets".
+
+    Only modifiers may stand between the number and its noun, so the year of "in February
+    2020 for 24 MH-60R helicopters" is no count; nor is a number in a date or an amount.
+    """
     sent = candidate.sentence.span
     for token in sent:
-        if token.like_num or token.lower_ in NUMBER_WORDS:
-            following = sent.doc[token.i + 1: min(token.i + 7, sent.end)]
-            if any(t.lower_ in QUANTITY_NOUNS for t in following) and not any(
-                    t.text in ("$", "€", "£", "₹")
-                    for t in sent.doc[max(sent.start, token.i - 1):token.i]):
-                if any(t.lower_ in ("billion", "million", "crore", "lakh", "bn", "m")
-                       for t in following[:1]):
-                    continue
-                value = NUMBER_WORDS.get(token.lower_)
-                if value is None:
-                    try:
-                        value = int(token.text.replace(",", ""))
-                    except ValueError:
-                        continue
-                if 0 < value < 100000:
-                    return value
+        if not (token.like_num or token.lower_ in NUMBER_WORDS) or token.ent_type_ == "DATE":
+            continue
+        if any(t.text in CURRENCY_SIGNS for t in sent.doc[max(sent.start, token.i - 1):token.i]):
+            continue
+        following = sent.doc[token.i + 1: min(token.i + 7, sent.end)]
+        if not following or following[0].lower_ in SCALE_WORDS:
+            continue
+        noun = next((t for t in following if t.lower_ in QUANTITY_NOUNS), None)
+        if noun is None or any(t.pos_ in COUNT_BREAKERS or t.like_num
+                               for t in sent.doc[token.i + 1:noun.i]):
+            continue
+        value = NUMBER_WORDS.get(token.lower_)
+        if value is None:
+            try:
+                value = int(token.text.replace(",", ""))
+            except ValueError:
+                continue
+        if 0 < value < 100000:
+            return value
     return None
 
 
