@@ -126,6 +126,8 @@ BODY = ("The two defence ministers discussed joint exercises, maritime security 
     ("CANBERRA — ", "Canberra", None),
     ("Tokyo, March 3: ", "Tokyo", None),
     ("Srinagar (Jammu and Kashmir) [India], May 2 (ANI): ", "Srinagar", "ANI"),
+    ("Washington, Dec 3 (PTI) ", "Washington", "PTI"),  # no separator after the agency
+    ("NEW DELHI, Jan 5 -- ", "New Delhi", None),
 ])
 def test_datelines(opening, place, outlet):
     article = cleaned(opening + BODY)
@@ -137,6 +139,8 @@ def test_datelines(opening, place, outlet):
     "India-France talks: ",
     "Exclusive: ",
     "Officials: ",
+    "Modi meets Biden (VIDEO) ",
+    "Defence Minister (retd) ",
 ])
 def test_not_datelines(opening):
     article = cleaned(opening + BODY)

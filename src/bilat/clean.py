@@ -104,7 +104,8 @@ _DATELINE = re.compile(
     rf"(?:\s*,\s*(?P<region>{_WORD}(?:\s+{_WORD}){{0,2}})(?=\s*,))?"
     rf"(?:\s*,\s*(?P<when>{_WHEN}))?"
     r"(?:\s*\((?P<agency>[A-Za-z][A-Za-z .&/]{0,24})\))?"
-    r"(?P<sep>\s*:|\s*[–—]|\s+-|\s*\.)(?:\s+(?=[\"“‘'A-Z0-9(])|\s*$)")
+    # no separator only straight after "(PTI)": "Washington, Dec 3 (PTI) The US has ..."
+    r"(?P<sep>\s*:|\s*[–—]|\s+--?|\s*\.|(?<=\)))(?:\s+(?=[\"“‘'A-Z0-9(])|\s*$)")
 _NOT_PLACES = {
     "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "adm", "prof", "sen", "rep",
     "gov", "sgt", "brig", "cdr", "rev", "hon", "no", "vol", "fig", "the", "a", "an", "in",
@@ -406,13 +407,15 @@ def _parse_dateline(line: str) -> _Dateline | None:
     if agency is not None and _words(agency) > 4:
         return None
     sep = match.group("sep").strip()
+    if not sep and when is None:
+        return None  # "Defence Minister (retd) Singh": a date must show it is a dateline
     if when is None and agency is None:
         if _COMPOUND.search(place):
             return None  # "India-France talks:" is a headline, not a place
         if sep == "." and not (place.isupper() or all(len(w) >= 3 for w in words)):
             return None
     rest = line[match.end():]
-    if not rest and sep not in (":", "—", "–", "-"):
+    if not rest and sep not in (":", "—", "–", "-", "--"):
         return None
     return _Dateline(_place_name(place.rstrip(".")), when, agency, rest)
 
