@@ -112,7 +112,8 @@ class Candidate:
 def extract_candidates(annotated: AnnotatedArticle) -> Iterator[Candidate]:
     codebook = load_codebook()
     for sentence in annotated.sentences:
-        yield from _sentence_candidates(sentence, codebook)
+        if sentence.parsed:  # context sentences (see annotate_selected) only help resolve
+            yield from _sentence_candidates(sentence, codebook)
 
 
 def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Candidate]:

@@ -30,9 +30,11 @@ def cli() -> None:
 @click.option("--demo", is_flag=True, help="Read the bundled demo corpus (as well as PATHS).")
 @click.option("--batch-size", type=int, default=64, show_default=True,
               help="Paragraphs per spaCy batch.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Worker processes (each loads the model once); output order is the same.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
-def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int,
+def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int, workers: int,
             progress: bool | None) -> None:
     """Extract events from PATHS: files (.txt .md .html .jsonl .json), folders, or - (stdin).
 
@@ -54,7 +56,8 @@ def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int,
         tqdm.write(f"bilat: {problem}", file=sys.stderr)
 
     events: list[Event] = []
-    results = process_paths(sources, stdin=sys.stdin, batch_size=batch_size, on_problem=report)
+    results = process_paths(sources, stdin=sys.stdin, batch_size=batch_size, on_problem=report,
+                            workers=workers)
     bar = tqdm(results, unit="doc", file=sys.stderr, delay=1.0,
                disable=(not sys.stderr.isatty()) if progress is None else not progress)
     try:

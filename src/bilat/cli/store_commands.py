@@ -64,7 +64,9 @@ def _filter(options: dict[str, Any], **extra: Any):
 @click.argument("paths", nargs=-1)
 @click.option("--db", help=DB_HELP)
 @click.option("--demo", is_flag=True, help="Also ingest the bundled demo corpus.")
-def ingest(paths: tuple[str, ...], db: str | None, demo: bool) -> None:
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Worker processes for extraction; articles are stored in input order.")
+def ingest(paths: tuple[str, ...], db: str | None, demo: bool, workers: int) -> None:
     """Extract events from PATHS and store them, merged with the events already stored.
 
     Ingesting an article again (same URL or text) changes nothing; an interrupted ingest
@@ -83,7 +85,8 @@ def ingest(paths: tuple[str, ...], db: str | None, demo: bool) -> None:
     sources = list(paths) + ([str(demo_dir() / "articles")] if demo else [])
     if not sources:
         raise click.UsageError("give at least one PATH (or - for stdin, or --demo)")
-    result = store.ingest(process_paths(sources, stdin=sys.stdin, on_problem=report))
+    result = store.ingest(process_paths(sources, stdin=sys.stdin, on_problem=report,
+                                        workers=workers))
     click.echo(f"{result.articles} articles stored ({result.known} already known, "
                f"{result.near_duplicates} near-duplicates); {result.events_new} new events, "
                f"{result.events_merged} reports merged into stored events; "
