@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint eval
+.PHONY: setup demo test lint eval bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,3 +25,6 @@ lint: setup
 
 eval: setup
 	$(BIN)/bilat eval --check eval/baseline.json
+
+bench: setup
+	$(BIN)/bilat bench --scale 1000,10000,100000 --scale-corpus bbc

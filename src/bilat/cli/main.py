@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import BilatError
 from ..records import Event, Problem
 from .archive_commands import COMMANDS as ARCHIVE_COMMANDS
+from .bench_command import bench
 from .output import eval_tables, event_table
 from .serve_command import serve
 from .store_commands import COMMANDS
@@ -138,7 +139,7 @@ def doctor() -> None:
     sys.exit(0 if ok else 1)
 
 
-for _command in [*COMMANDS, serve, *ARCHIVE_COMMANDS]:
+for _command in [*COMMANDS, serve, *ARCHIVE_COMMANDS, bench]:
     cli.add_command(_command)
 
 
