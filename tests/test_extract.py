@@ -208,3 +208,17 @@ def test_refusals_and_trade_figures_are_not_events(extract):
             "Denmark exports most of its feta to Greece, the trade body said.")
     assert extract(text, date="2004-06-01") == []
 
+
+@pytest.mark.parametrize("prefilter", [True, False])
+def test_he_is_the_titled_subject_of_his_own_sentence(prefilter):
+    from bilat import extract_many
+
+    text = ("Tokyo, Aug 5: Australian Defence Minister Richard Marles said Australia would buy "
+            "eleven frigates from Japan.\n\nJapanese Defence Minister Gen Nakatani welcomed the "
+            "choice, telling reporters he had spoken with Marles by phone on Monday evening.")
+    [result] = extract_many([{"id": "nakatani.txt", "text": text, "date": "2025-08-05"}],
+                            prefilter=prefilter)
+    calls = by_type(result.events, "CALL")
+    assert len(calls) == 1
+    assert [p.name for p in calls[0].actor] == ["Gen Nakatani"]
+    assert [p.name for p in calls[0].recipient] == ["Richard Marles"]

@@ -75,6 +75,9 @@ class ArticleEntities:
         self.people: list[Person] = []
         self.by_token: dict[tuple[int, int], Person] = {}  # (sentence index, token i)
         self.last_subject: dict[int, Person] = {}  # sentence index -> last subject person
+        # (sentence index, token i) of people who are a subject: "Defence Minister Gen
+        # Nakatani" starts at a compound, its last word is the subject
+        self.subjects: set[tuple[int, int]] = set()
         self.acronyms = self._acronyms(annotated.article.text)
         self.dyad = None  # the article's main country pair, set below
         for sentence in annotated.sentences:
@@ -139,10 +142,9 @@ class ArticleEntities:
 
     def pronoun(self, sentence: Sentence, token_i: int) -> Person | None:
         """The person a he/she/his/her refers to: the latest subject before it."""
-        doc = sentence.span.doc
         best = None
         for (index, i), person in self.by_token.items():
-            if index == sentence.index and i < token_i and doc[i].dep_ in SUBJECT_DEPS:
+            if index == sentence.index and i < token_i and (index, i) in self.subjects:
                 best = person
         if best is not None:
             return best
@@ -160,6 +162,7 @@ class ArticleEntities:
                 self.by_token[(sentence.index, start)] = person
                 if sentence.span.doc[end - 1].dep_ in SUBJECT_DEPS:
                     self.last_subject[sentence.index] = person
+                    self.subjects.add((sentence.index, start))
         for start, end in self._person_spans(sentence):
             span = sentence.span.doc[start:end]
             person = self._resolve_person(span, sentence)
@@ -169,6 +172,7 @@ class ArticleEntities:
             if span.root.dep_ in SUBJECT_DEPS or any(
                     t.dep_ in SUBJECT_DEPS for t in span):
                 self.last_subject[sentence.index] = person
+                self.subjects.add((sentence.index, start))
         if sentence.index not in self.last_subject:
             for token in sentence.span:
                 if token.dep_ in SUBJECT_DEPS and token.lower_ in ("he", "she"):
