@@ -72,3 +72,15 @@ def test_doctor_reports_a_working_install(runner):
     assert result.exit_code == 0, result.output
     assert "[ok ] English pipeline" in result.output
     assert "[ok ] extraction" in result.output
+
+
+def test_reading_the_store_does_not_load_spacy():
+    """Queries answer in a second: the store, query and export never import the model."""
+    import subprocess
+    import sys
+
+    code = ("import sys, bilat.query, bilat.store, bilat.export, bilat.cli.store_commands; "
+            "print('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BilatError
-from .pipeline import Result
-from .records import Amount, Article, Entity, Event, Location, SourceRef
+from .records import Amount, Article, Entity, Event, Location, Result, SourceRef
 
 ARTICLES, EVENTS = "articles", "events"
 ORDER = ("source_file", "source_offset", "source_row")

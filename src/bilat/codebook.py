@@ -18,6 +18,18 @@ EVENT_TYPES = ("MEETING", "CALL", "VISIT", "AGREEMENT", "DEAL", "EXERCISE", "AID
 # A deal's stages, earliest first: where reports differ, the furthest stage stands.
 STATUS_ORDER = ("planned", "announced", "negotiating", "approved", "signed", "delivered")
 
+GENERIC_AGREEMENT_WORDS = {"memorandum", "of", "understanding", "mou", "agreement", "pact",
+                           "defense", "defence", "deal", "accord", "treaty", "arrangement",
+                           "letter", "intent", "inter-governmental", "intergovernmental",
+                           "government-to-government", "landmark", "the", "a", "an",
+                           "bilateral", "new", "security", "cooperation", "framework",
+                           "agreements", "pacts", "key", "historic", "military"}
+
+
+def is_generic_agreement(name: str | None) -> bool:
+    """'the defence pact', 'an MoU': a kind of agreement, not its name."""
+    return name is None or set(name.lower().split()) <= GENERIC_AGREEMENT_WORDS
+
 
 @dataclass(frozen=True)
 class TypeSpec:

@@ -16,10 +16,9 @@ from datetime import date as date_type
 from datetime import timedelta
 from typing import Any
 
-from .codebook import STATUS_ORDER, load_codebook
+from .codebook import STATUS_ORDER, is_generic_agreement, load_codebook
 from .knowledge import load_knowledge
 from .records import Entity, Event, Mention, stable_id
-from .resolve.mentions import is_generic_agreement
 
 NAME_FILLER = {"the", "of", "on", "for", "a", "an", "and", "to", "in", "with", "between"}
 FORUM_FILLER = {"the", "of", "and", "meeting", "th", "st", "nd", "rd", "annual", "edition",

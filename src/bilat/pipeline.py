@@ -21,7 +21,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TextIO
 
 from .annotate import load_nlp
@@ -32,19 +32,11 @@ from .ingest import read_inputs
 from .measure import RunStats, peak_rss, stage
 from .merge import merge_mentions
 from .prefilter import load_prefilter
-from .records import Article, Document, Event, Problem
+from .records import Article, Document, Event, Problem, Result
 from .resolve.mentions import resolve_candidates
 
 # Articles per chunk. The first chunks are smaller, so that the first events come fast.
 CHUNK_SIZES = (1, 4, 16, 32)
-
-
-@dataclass(frozen=True)
-class Result:
-    """The events of one article."""
-
-    article: Article
-    events: list[Event] = field(default_factory=list)
 
 
 def events_of(annotated: AnnotatedArticle, stats: RunStats | None = None) -> list[Event]:

@@ -163,3 +163,11 @@ def stable_id(*parts: object) -> str:
     """A short id that depends only on its parts, so the same input gives the same id."""
     blob = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return "ev_" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The events of one article."""
+
+    article: Article
+    events: list[Event] = field(default_factory=list)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from ..annotate.article import AnnotatedArticle
-from ..codebook import load_codebook
+from ..codebook import is_generic_agreement, load_codebook
 from ..extraction import Candidate, Name, in_other_clause
 from ..knowledge import load_knowledge
 from ..records import Entity, Location, Mention, SourceRef
@@ -236,19 +236,6 @@ def _resolve(candidate: Candidate, entities: ArticleEntities, reference: str | N
         buyer=buyer, seller=seller,
         confidence=confidence,
     )
-
-
-GENERIC_AGREEMENT_WORDS = {"memorandum", "of", "understanding", "mou", "agreement", "pact",
-                           "defense", "defence", "deal", "accord", "treaty", "arrangement",
-                           "letter", "intent", "inter-governmental", "intergovernmental",
-                           "government-to-government", "landmark", "the", "a", "an",
-                           "bilateral", "new", "security", "cooperation", "framework",
-                           "agreements", "pacts", "key", "historic", "military"}
-
-
-def is_generic_agreement(name: str | None) -> bool:
-    """'the defence pact', 'an MoU': a kind of agreement, not its name."""
-    return name is None or set(name.lower().split()) <= GENERIC_AGREEMENT_WORDS
 
 
 OFFICIAL_KINDS = {"government", "military", "agency", "igo"}

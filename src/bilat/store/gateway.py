@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from ..merge import candidate_window, combine, match_score, same_real_event
-from ..pipeline import Result
+from ..records import Result
 from .registry import resolve_entity
 from .tables import (
     ARTICLE_TEXT,
