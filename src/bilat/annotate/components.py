@@ -113,7 +113,12 @@ def model_name() -> str:
 
 @functools.lru_cache(maxsize=2)
 def load_nlp(**overrides: Any) -> Language:
-    """spaCy's English pipeline with bilat's components added after the tagger/NER."""
+    """spaCy's English pipeline with bilat's components added after the tagger/NER.
+
+    The model's sentence recognizer is disabled anyway (the parser splits sentences), so
+    it is not loaded at all: start-up counts.
+    """
+    overrides.setdefault("exclude", ["senter"])
     nlp = spacy.load(model_name(), **overrides)
     nlp.add_pipe("bilat_gazetteer", last=True)
     nlp.add_pipe("bilat_triggers", last=True)
