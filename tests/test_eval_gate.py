@@ -35,3 +35,10 @@ def test_accuracy_holds_the_pinned_baseline(shared):
     assert check_baseline(reports, baseline) == []
     demo = next(r for r in reports if r.corpus == "demo")
     assert demo.documents >= 40
+
+
+@pytest.mark.model
+def test_the_prefilter_costs_no_accuracy_on_the_demo_corpus():
+    with_it, without = (evaluate(["demo"], None, prefilter=p)[0] for p in (True, False))
+    assert with_it.as_dict() == without.as_dict()
+    assert with_it.overall.tp > 100

@@ -173,9 +173,9 @@ def _read_gold(path: Path) -> dict[str, list[dict]]:
 
 
 def evaluate_documents(corpus: str, documents: Iterable[Document],
-                       gold: dict[str, list[dict]]) -> Report:
+                       gold: dict[str, list[dict]], prefilter: bool = True) -> Report:
     report = Report(corpus=corpus)
-    for result in process_documents(documents):
+    for result in process_documents(documents, prefilter=prefilter):
         report.documents += 1
         document = result.article.id
         score_document(report, result.events, gold.get(document, []), document)
@@ -195,18 +195,18 @@ def demo_dir() -> Path:
     return Path(str(resources.files("bilat") / "data" / "demo"))
 
 
-def evaluate_demo() -> Report:
+def evaluate_demo(prefilter: bool = True) -> Report:
     root = demo_dir()
     return evaluate_documents("demo", _documents([str(root / "articles")]),
-                              _read_gold(root / "gold.jsonl"))
+                              _read_gold(root / "gold.jsonl"), prefilter)
 
 
-def evaluate_samples(shared: Path) -> Report:
+def evaluate_samples(shared: Path, prefilter: bool = True) -> Report:
     samples = shared / "samples"
     if not samples.is_dir():
         raise BilatError("B301", f"{samples} (give --shared DIR)")
     gold = _read_gold(Path(str(resources.files("bilat") / "data" / "gold" / "samples.jsonl")))
-    return evaluate_documents("samples", _documents([str(samples)]), gold)
+    return evaluate_documents("samples", _documents([str(samples)]), gold, prefilter)
 
 
 def _sentence_records(path: Path) -> list[dict]:
@@ -227,14 +227,14 @@ def _iso_date(raw: str | None) -> str | None:
 
 def _category_report(corpus: str, records: list[dict], gold_categories,
                      predicted_category, mapped: tuple[str, ...],
-                     conflict: tuple[str, ...] | None) -> Report:
+                     conflict: tuple[str, ...] | None, prefilter: bool) -> Report:
     """Sentence-level scoring: which mapped categories a sentence reports."""
     report = Report(corpus=corpus)
     documents = [Document(id=r["id"], text=r["text"], date=_iso_date(r["meta"].get("date")),
                           format="json") for r in records]
     by_id = {r["id"]: r for r in records}
     negatives: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])  # [sentences, with event]
-    for result in process_documents(documents):
+    for result in process_documents(documents, prefilter=prefilter):
         report.documents += 1
         record = by_id[result.article.id]
         gold = set(gold_categories(record))
@@ -274,23 +274,23 @@ def _rate(counts: list[int]) -> dict[str, float | int]:
             "rate": round(with_event / sentences, 3) if sentences else 0.0}
 
 
-def evaluate_plover(shared: Path) -> Report:
+def evaluate_plover(shared: Path, prefilter: bool = True) -> Report:
     records = _sentence_records(shared / "datasets" / "plover_gsr.jsonl")
     return _category_report(
         "plover", records,
         gold_categories=lambda r: {g["type"] for g in r["gold"] if g.get("kind") == "event"},
         predicted_category=lambda e: e.event,
-        mapped=PLOVER_MAPPED, conflict=CONFLICT_CATEGORIES)
+        mapped=PLOVER_MAPPED, conflict=CONFLICT_CATEGORIES, prefilter=prefilter)
 
 
-def evaluate_petr2(shared: Path) -> Report:
+def evaluate_petr2(shared: Path, prefilter: bool = True) -> Report:
     records = _sentence_records(shared / "datasets" / "petr2_gsr_validation.jsonl")
     return _category_report(
         "petr2", records,
         gold_categories=lambda r: {CAMEO_ROOTS.get(g["type"][:2], "OTHER-" + g["type"][:2])
                                    for g in r["gold"]},
         predicted_category=lambda e: CAMEO_ROOTS.get(e.cameo[:2], e.event),
-        mapped=PLOVER_MAPPED, conflict=None)
+        mapped=PLOVER_MAPPED, conflict=None, prefilter=prefilter)
 
 
 def find_shared(start: Path | None = None) -> Path | None:
@@ -308,7 +308,7 @@ def find_shared(start: Path | None = None) -> Path | None:
     return None
 
 
-def evaluate_merge() -> Report:
+def evaluate_merge(prefilter: bool = True) -> Report:
     """Merging across sources on the demo corpus: residual duplicates and wrong merges.
 
     The demo corpus reports 21 events in two or three articles each (``gold_clusters.jsonl``).
@@ -332,7 +332,7 @@ def evaluate_merge() -> Report:
     report = Report(corpus="merge")
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/merge.db")
-        store.ingest(process_paths([str(root / "articles")]))
+        store.ingest(process_paths([str(root / "articles")], prefilter=prefilter))
         held: dict[str, set[str]] = defaultdict(set)  # stored event -> gold events in it
         placed: dict[tuple[str, str], str] = {}  # gold report -> the stored event it went to
         for event_id, record in store.mention_records():
@@ -373,20 +373,22 @@ def _record_matches(record: dict, gold: dict) -> bool:
 
 
 CORPORA = {
-    "demo": lambda shared: evaluate_demo(),
-    "merge": lambda shared: evaluate_merge(),
+    "demo": lambda shared, prefilter: evaluate_demo(prefilter),
+    "merge": lambda shared, prefilter: evaluate_merge(prefilter),
     "samples": evaluate_samples,
     "plover": evaluate_plover,
     "petr2": evaluate_petr2,
 }
 
 
-def evaluate(corpora: Iterable[str], shared: Path | None) -> list[Report]:
+def evaluate(corpora: Iterable[str], shared: Path | None, prefilter: bool = True
+             ) -> list[Report]:
+    """Score the corpora; ``prefilter=False`` parses everything, to show what it costs."""
     reports = []
     for name in corpora:
         if name != "demo" and shared is None:
             raise BilatError("B301", f"corpus {name!r} needs the shared data (--shared DIR)")
-        reports.append(CORPORA[name](shared))
+        reports.append(CORPORA[name](shared, prefilter))
     return reports
 
 

@@ -93,8 +93,11 @@ def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int, worke
               help="Also print every missed, spurious or wrongly argued event.")
 @click.option("--check", "baseline", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Fail (exit 1) when a score drops below this baseline file.")
+@click.option("--prefilter/--no-prefilter", default=True, show_default=True,
+              help="--no-prefilter parses every sentence: the scores show what the "
+                   "prefilter costs.")
 def eval_command(corpora: str, shared: Path | None, fmt: str, show_errors: bool,
-                 baseline: Path | None) -> None:
+                 baseline: Path | None, prefilter: bool) -> None:
     """Precision, recall and F1 by event type and argument field on the gold corpora."""
     from ..evaluation import CORPORA, check_baseline, evaluate, find_shared
 
@@ -104,7 +107,7 @@ def eval_command(corpora: str, shared: Path | None, fmt: str, show_errors: bool,
         raise click.UsageError(f"unknown corpus {', '.join(unknown)}; choose from "
                                f"{', '.join(CORPORA)}")
     try:
-        reports = evaluate(names, shared or find_shared())
+        reports = evaluate(names, shared or find_shared(), prefilter=prefilter)
     except BilatError as error:
         raise click.ClickException(str(error)) from error
     if fmt == "json":
