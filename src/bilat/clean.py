@@ -7,6 +7,7 @@ text is otherwise kept byte for byte: event sources quote it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -162,17 +163,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
-    paragraphs: list[list[str]] = []
-    current: list[str] = []
-    for line in lines:
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append(current)
-            current = []
-    if current:
-        paragraphs.append(current)
-    return paragraphs
+    return [list(block) for filled, block in itertools.groupby(lines, key=bool) if filled]
 
 
 def _squash(text: str | None) -> str | None:

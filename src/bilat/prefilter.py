@@ -28,6 +28,7 @@ what the full pipeline finds.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -197,18 +198,12 @@ class Prefilter:
 
     def name_runs(self, text: str) -> list[list[str]]:
         """Runs of capitalised words that may name a person: "Tony Blair", "Blair"."""
-        runs: list[list[str]] = []
-        current: list[str] = []
-        for word in _RUN.findall(text):
-            if word[:1].isupper() and word[1:].islower() and word not in self.not_names \
-                    and word.lower() not in self.name_codes:
-                current.append(word)
-            elif current:
-                runs.append(current)
-                current = []
-        if current:
-            runs.append(current)
-        return runs
+        return [list(run) for is_name, run in itertools.groupby(_RUN.findall(text),
+                                                                key=self._may_name) if is_name]
+
+    def _may_name(self, word: str) -> bool:
+        return word[:1].isupper() and word[1:].islower() and word not in self.not_names \
+            and word.lower() not in self.name_codes
 
     def surnames(self, text: str) -> set[str]:
         """Names a sentence gives alone ("Mr Blair", "Dallaglio toured"): they resolve
