@@ -32,3 +32,25 @@ def test_annotate_keeps_offsets_into_the_cleaned_text():
     for sentence in annotated.sentences:
         assert text[sentence.start:sentence.end] == sentence.text
     assert len(annotated.sentences) == 3
+
+
+def test_numpy_matmul_leaves_every_annotation_as_spacy_gives_it(shared):
+    import spacy
+
+    from bilat.annotate import load_nlp, model_name
+    from bilat.annotate.article import paragraphs
+
+    ours = load_nlp()
+    plain = spacy.load(model_name(), exclude=["senter"])
+    networks = [pipe.model for _, pipe in ours.pipeline if getattr(pipe, "model", None)]
+    assert len(networks) == 4  # tok2vec, tagger, parser, ner
+    assert all(not node.ops.use_blis for model in networks for node in model.walk())
+    texts = [text for path in sorted((shared / "samples").iterdir())
+             for _, text in paragraphs(path.read_text(encoding="utf-8"))]
+
+    def annotations(nlp):
+        return [(t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_)
+                for doc in nlp.pipe(texts) for t in doc]
+
+    assert len(texts) > 10
+    assert annotations(ours) == annotations(plain)

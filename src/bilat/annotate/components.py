@@ -11,6 +11,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from thinc.api import NumpyOps
+from threadpoolctl import threadpool_limits
 
 from ..codebook import load_codebook
 from ..errors import BilatError
@@ -120,6 +122,30 @@ def load_nlp(**overrides: Any) -> Language:
     """
     overrides.setdefault("exclude", ["senter"])
     nlp = spacy.load(model_name(), **overrides)
+    use_numpy_matmul(nlp)
     nlp.add_pipe("bilat_gazetteer", last=True)
     nlp.add_pipe("bilat_triggers", last=True)
     return nlp
+
+
+def use_numpy_matmul(nlp: Language) -> None:
+    """Have the pipeline's networks multiply matrices with numpy rather than BLIS.
+
+    thinc multiplies with the BLIS bundled in cython-blis, which picks its slow generic
+    kernels on CPUs it does not recognise (``BLIS_ARCH_DEBUG=1`` prints the choice; on
+    this project's AMD EPYC machines it is "generic"). numpy's OpenBLAS picks an optimised
+    kernel: tok2vec runs twice as fast and the annotations are the very same
+    (``tests/test_annotate.py``). The parser's own transition loop keeps BLIS: thinc
+    gives it no other choice.
+
+    OpenBLAS is held to one thread in this process: the matrices are small, so threads
+    only wait on each other, and worker processes would fight over the cores (2 workers
+    ran at a third of the speed). numpy code elsewhere in the process is held too.
+    """
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None and hasattr(model, "walk"):
+            for node in model.walk():
+                node.ops = ops
