@@ -34,11 +34,12 @@ def test_annotate_keeps_offsets_into_the_cleaned_text():
     assert len(annotated.sentences) == 3
 
 
-def test_numpy_matmul_leaves_every_annotation_as_spacy_gives_it(shared):
+def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(shared):
     import spacy
 
     from bilat.annotate import load_nlp, model_name
     from bilat.annotate.article import paragraphs
+    from bilat.annotate.matching import AnchoredMatcher
 
     ours = load_nlp()
     plain = spacy.load(model_name(), exclude=["senter"])
@@ -49,8 +50,33 @@ def test_numpy_matmul_leaves_every_annotation_as_spacy_gives_it(shared):
              for _, text in paragraphs(path.read_text(encoding="utf-8"))]
 
     def annotations(nlp):
-        return [(t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_type_, t.ent_iob_)
+        return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i,
+                 t.ent_type_, t.ent_iob_)
                 for doc in nlp.pipe(texts) for t in doc]
 
     assert len(texts) > 10
     assert annotations(ours) == annotations(plain)
+    ruler = ours.get_pipe("attribute_ruler")
+    assert isinstance(ruler.matcher, AnchoredMatcher)
+    assert ruler.patterns == plain.get_pipe("attribute_ruler").patterns  # it still saves
+
+
+def test_anchored_trigger_matching_finds_what_one_matcher_finds(shared):
+    from spacy.matcher import Matcher
+
+    from bilat.annotate import load_nlp
+    from bilat.annotate.article import paragraphs
+    from bilat.codebook import load_codebook
+
+    nlp = load_nlp()
+    plain = Matcher(nlp.vocab)
+    for trigger in load_codebook().triggers:
+        if trigger.pattern is not None:
+            plain.add(trigger.id, [trigger.pattern])
+    anchored = nlp.get_pipe("bilat_triggers").matcher
+    assert anchored.anchored  # most patterns name their words
+    texts = [text for path in sorted((shared / "samples").iterdir())
+             for _, text in paragraphs(path.read_text(encoding="utf-8"))]
+    found = [sorted(anchored(doc)) for doc in nlp.pipe(texts)]
+    assert sum(map(len, found)) > 10
+    assert found == [sorted(plain(doc)) for doc in nlp.pipe(texts)]

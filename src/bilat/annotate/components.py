@@ -8,7 +8,8 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from thinc.api import NumpyOps
@@ -17,6 +18,7 @@ from threadpoolctl import threadpool_limits
 from ..codebook import load_codebook
 from ..errors import BilatError
 from ..knowledge import load_knowledge
+from .matching import AnchoredMatcher
 
 GAZETTEER_SPANS = "bilat"
 TRIGGER_SPANS = "triggers"
@@ -79,7 +81,7 @@ class Triggers:
     """Marks the codebook's trigger patterns; overlapping matches are all kept."""
 
     def __init__(self, nlp: Language) -> None:
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = AnchoredMatcher(nlp.vocab)
         for trigger in load_codebook().triggers:
             if trigger.pattern is not None:
                 self.matcher.add(trigger.id, [trigger.pattern])
@@ -123,6 +125,9 @@ def load_nlp(**overrides: Any) -> Language:
     overrides.setdefault("exclude", ["senter"])
     nlp = spacy.load(model_name(), **overrides)
     use_numpy_matmul(nlp)
+    ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None
+    if isinstance(ruler, AttributeRuler):
+        anchor_attribute_ruler(ruler)
     nlp.add_pipe("bilat_gazetteer", last=True)
     nlp.add_pipe("bilat_triggers", last=True)
     return nlp
@@ -149,3 +154,17 @@ def use_numpy_matmul(nlp: Language) -> None:
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
                 node.ops = ops
+
+
+def anchor_attribute_ruler(ruler: AttributeRuler) -> None:
+    """Give the model's attribute ruler an ``AnchoredMatcher`` with the same patterns.
+
+    Its 179 patterns, 100 of them for given words ("'s", "whom"), went through one
+    Matcher at every token: a sixth of the tagging time. The rules and their order are
+    untouched, so the annotations are the very same (``tests/test_annotate.py``).
+    """
+    anchored = AnchoredMatcher(ruler.vocab)
+    for key in range(len(ruler.attrs)):
+        _, patterns = ruler.matcher.get(str(key))
+        anchored.add(str(key), patterns)
+    ruler.matcher = anchored  # type: ignore[assignment]  # the calls it makes, it answers
