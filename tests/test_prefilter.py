@@ -64,6 +64,14 @@ def test_countries_come_from_every_kind_of_known_name(prefilter):
     assert prefilter.signal("Tell us what you think.").countries == frozenset()
 
 
+def test_proper_names_count_only_as_written(prefilter):
+    # The gazetteer matches a group, platform or forum only as written: "squad" is a team.
+    assert prefilter.signal("The Squad defence ministers met in Manila.").countries == {
+        "AUS", "JPN", "PHL", "USA"}
+    assert not prefilter.signal("Seventeen of the current squad signed new contracts, "
+                                "the club said after talks with its trust.").countries
+
+
 def test_a_person_introduced_in_full_is_parsed_for_later_surnames(prefilter):
     text = ("Prime Minister Tony Blair arrived in Brussels on Monday.\n\n"
             "Mr Blair met his EU counterparts on Tuesday to discuss Turkey.")

@@ -58,6 +58,8 @@ PLATFORM_CATEGORIES = frozenset({
     "assault rifle", "machine gun", "recoilless rifle", "aircraft engine", "helicopter engine",
     "marine engine", "naval gun", "torpedo", "radar",
 })
+# Kinds of name that are proper nouns, matched only as written (see matched_as_written).
+PROPER_NOUN_LABELS = frozenset({"PERSON", "ORG", "PLATFORM", "DIALOGUE", "GROUP"})
 DIALOGUE_TYPES = frozenset({"MEETING", "EXERCISE"})  # codebook event types a forum produces
 DIALOGUE_KINDS = frozenset({"dialogue", "summit", "conference", "initiative", "exhibition",
                             "exercise"})
@@ -446,6 +448,11 @@ class KnowledgeBase:
     def case_sensitive(self, text: str) -> bool:
         """Should this surface form be matched only as written (short acronyms, ambiguous words)?"""
         return _case_sensitive(text) or text in self._idx["ambiguous"]
+
+    def matched_as_written(self, text: str, label: str) -> bool:
+        """Is this name of this kind found only as written? Proper nouns are: matching
+        them in lower case would turn "Will", "squad" or "trust" into names."""
+        return label in PROPER_NOUN_LABELS or self.case_sensitive(text)
 
 
 # --------------------------------------------------------------------------- loading

@@ -20,7 +20,8 @@ relevant article a sentence is parsed when it holds a trigger and a country or a
 cue, or when it introduces in full someone a parsed sentence names by surname only; the
 sentences that can still tell ``resolve`` something (a known person, a title, a compound
 such as "India-US") are kept as context: tokens and known names, no parse. Every test
-over-approximates what spaCy matches (words as runs, any case, every inflection).
+over-approximates what spaCy matches (words as runs, any case but for the names the
+gazetteer matches only as written, every inflection).
 ``bilat bench`` measures what the prefilter keeps against the gold events and against
 what the full pipeline finds.
 """
@@ -412,7 +413,7 @@ def _name_index(kb: KnowledgeBase) -> tuple[dict[str, frozenset[str]],
 
     for text, label, key in kb.surface_forms(include_prefixes=True):
         if label != "NOT_COUNTRY":
-            add(text, kb.case_sensitive(text), _name_codes(kb, label, key))
+            add(text, kb.matched_as_written(text, label), _name_codes(kb, label, key))
     for holder in kb.officeholders:
         if holder.country and holder.surname:  # "Singh met Austin": surnames resolve too
             add(holder.surname, True, {holder.country})

