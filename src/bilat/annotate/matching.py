@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from spacy.attrs import LEMMA, LOWER, NORM, ORTH
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-# Token attributes a pattern's anchor may be, with how to read them off a token.
-WORD_ATTRIBUTES = {
-    "ORTH": lambda t: t.text, "TEXT": lambda t: t.text, "LOWER": lambda t: t.lower_,
-    "NORM": lambda t: t.norm_, "LEMMA": lambda t: t.lemma_,
-}
+# Token attributes a pattern's anchor may be: a pattern key -> spaCy's attribute id.
+WORD_ATTRIBUTES = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
 
-Anchor = tuple[str, frozenset[str]]
+Anchor = tuple[int, frozenset[int]]  # an attribute id, and the hashes of its words
 
 
 class AnchoredMatcher:
@@ -37,7 +35,7 @@ class AnchoredMatcher:
     def add(self, key: str, patterns: Iterable[list[dict[str, Any]]]) -> None:
         for pattern in patterns:
             self.patterns.setdefault(key, []).append(pattern)
-            anchor = _anchor(pattern)
+            anchor = _anchor(pattern, self.vocab)
             if anchor is None:
                 matcher = self.unanchored
             else:
@@ -49,26 +47,25 @@ class AnchoredMatcher:
         return None, self.patterns[key]
 
     def __call__(self, doc: Doc, **options: Any) -> list:
-        present: dict[str, set[str]] = {}
+        present: dict[int, dict[int, int]] = {}
         matches = list(self.unanchored(doc, **options)) if len(self.unanchored) else []
         for (attribute, words), matcher in self.anchored.items():
             if attribute not in present:
-                read = WORD_ATTRIBUTES[attribute]
-                present[attribute] = {read(token) for token in doc}
-            if not words.isdisjoint(present[attribute]):
+                present[attribute] = doc.count_by(attribute)
+            if not present[attribute].keys().isdisjoint(words):
                 matches.extend(matcher(doc, **options))
         return matches
 
 
-def _anchor(pattern: list[dict[str, Any]]) -> Anchor | None:
+def _anchor(pattern: list[dict[str, Any]], vocab: Vocab) -> Anchor | None:
     """The words one of the pattern's required tokens must be, if the pattern says."""
     for token in pattern:
         if token.get("OP") not in (None, "1", "+"):
             continue  # optional, or a token that must *not* be these words
-        for attribute in WORD_ATTRIBUTES:
-            value = token.get(attribute)
+        for key, attribute in WORD_ATTRIBUTES.items():
+            value = token.get(key)
             if isinstance(value, str):
-                return attribute, frozenset([value])
+                return attribute, frozenset([vocab.strings.add(value)])
             if isinstance(value, dict) and set(value) == {"IN"}:
-                return attribute, frozenset(value["IN"])
+                return attribute, frozenset(vocab.strings.add(word) for word in value["IN"])
     return None
