@@ -20,9 +20,9 @@ class AnchoredMatcher:
     """Matches as one ``Matcher`` with the same patterns would, faster.
 
     spaCy's Matcher tries every pattern at every token, and set predicates ("IN") are
-    Python calls: a pattern that cannot match still costs. Here each pattern whose first
-    required token names its words (``{"LEMMA": "visit"}``, ``{"LOWER": {"IN": [...]}}``)
-    has its own Matcher, run only on Docs that hold one of those words; the other
+    Python calls: a pattern that cannot match still costs. Here a pattern with a required
+    token that names its words (``{"LEMMA": "visit"}``, ``{"LOWER": {"IN": [...]}}``) goes
+    to a Matcher for those words, run only on Docs that hold one of them; the other
     patterns share one Matcher that always runs.
     """
 
