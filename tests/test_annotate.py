@@ -34,11 +34,20 @@ def test_annotate_keeps_offsets_into_the_cleaned_text():
     assert len(annotated.sentences) == 3
 
 
-def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(shared):
+@pytest.fixture(scope="module")
+def sample_paragraphs(shared) -> list[str]:
+    """The paragraphs of the shared samples, as the annotator gets them."""
+    from bilat.annotate.article import paragraphs
+
+    return [text for path in sorted((shared / "samples").iterdir())
+            for _, text in paragraphs(path.read_text(encoding="utf-8"))]
+
+
+def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
+        sample_paragraphs):
     import spacy
 
     from bilat.annotate import load_nlp, model_name
-    from bilat.annotate.article import paragraphs
     from bilat.annotate.matching import AnchoredMatcher
 
     ours = load_nlp()
@@ -46,26 +55,23 @@ def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(sha
     networks = [pipe.model for _, pipe in ours.pipeline if getattr(pipe, "model", None)]
     assert len(networks) == 4  # tok2vec, tagger, parser, ner
     assert all(not node.ops.use_blis for model in networks for node in model.walk())
-    texts = [text for path in sorted((shared / "samples").iterdir())
-             for _, text in paragraphs(path.read_text(encoding="utf-8"))]
 
     def annotations(nlp):
         return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i,
                  t.ent_type_, t.ent_iob_)
-                for doc in nlp.pipe(texts) for t in doc]
+                for doc in nlp.pipe(sample_paragraphs) for t in doc]
 
-    assert len(texts) > 10
+    assert len(sample_paragraphs) > 10
     assert annotations(ours) == annotations(plain)
     ruler = ours.get_pipe("attribute_ruler")
     assert isinstance(ruler.matcher, AnchoredMatcher)
     assert ruler.patterns == plain.get_pipe("attribute_ruler").patterns  # it still saves
 
 
-def test_anchored_trigger_matching_finds_what_one_matcher_finds(shared):
+def test_anchored_trigger_matching_finds_what_one_matcher_finds(sample_paragraphs):
     from spacy.matcher import Matcher
 
     from bilat.annotate import load_nlp
-    from bilat.annotate.article import paragraphs
     from bilat.codebook import load_codebook
 
     nlp = load_nlp()
@@ -75,8 +81,6 @@ def test_anchored_trigger_matching_finds_what_one_matcher_finds(shared):
             plain.add(trigger.id, [trigger.pattern])
     anchored = nlp.get_pipe("bilat_triggers").matcher
     assert anchored.anchored  # most patterns name their words
-    texts = [text for path in sorted((shared / "samples").iterdir())
-             for _, text in paragraphs(path.read_text(encoding="utf-8"))]
-    found = [sorted(anchored(doc)) for doc in nlp.pipe(texts)]
+    found = [sorted(anchored(doc)) for doc in nlp.pipe(sample_paragraphs)]
     assert sum(map(len, found)) > 10
-    assert found == [sorted(plain(doc)) for doc in nlp.pipe(texts)]
+    assert found == [sorted(plain(doc)) for doc in nlp.pipe(sample_paragraphs)]
