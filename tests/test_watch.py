@@ -8,6 +8,7 @@ itself: single passes with small timeouts.
 from __future__ import annotations
 
 import hashlib
+import signal
 import threading
 import time
 from collections import Counter
@@ -342,6 +343,18 @@ def test_watch_command_runs_one_pass_and_stops(server, tmp_path):
         result.output
     assert f"B605: HTTP error: HTTP 404 from {server.base}/feeds/missing.rss" in result.output
     assert server.hits["/news/healey-rajnath-call.html"] == 1
+
+
+@pytest.mark.model
+def test_watch_command_gives_back_the_signal_handlers_it_took(server, tmp_path):
+    """Its Ctrl-C/SIGTERM handlers outliving it made forked workers ignore SIGTERM later in
+    the same process, and a worker pool hang on closing."""
+    before = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    (tmp_path / "FEEDS.yaml").write_text(feeds_file(server, ["/feeds/defence.atom"]))
+    result = CliRunner().invoke(cli, ["watch", str(tmp_path / "FEEDS.yaml"), "--once",
+                                      "--db", str(tmp_path / "bilat.db")])
+    assert result.exit_code == 0, result.output
+    assert {number: signal.getsignal(number) for number in before} == before
 
 
 def test_watch_command_reports_a_bad_feeds_file(tmp_path):

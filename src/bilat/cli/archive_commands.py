@@ -45,9 +45,10 @@ def watch(feeds_file: Path, db: str | None, once: bool, max_cycles: int | None,
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     store = _store(db)
     stop = threading.Event()
+    taken = {}
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(number, lambda *_: stop.set())
+            taken[number] = signal.signal(number, lambda *_: stop.set())
     cycles = 0
 
     def show(report) -> None:
@@ -60,6 +61,8 @@ def watch(feeds_file: Path, db: str | None, once: bool, max_cycles: int | None,
         run(config, store, max_cycles=1 if once else max_cycles, stop=stop, on_cycle=show)
     finally:
         logger.removeHandler(handler)
+        for number, previous in taken.items():  # a caller's handlers, or the defaults
+            signal.signal(number, previous)
 
 
 
