@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from bilat.records import Document
 from bilat.store import Store
@@ -61,6 +61,32 @@ def test_ingesting_again_changes_nothing(store_url):
     again = ingest(store, RAFALE_PTI, MEETING_MAY)
     assert first.articles == 2 and again.articles == 0 and again.known == 2
     assert store.count_events() == before
+
+
+def test_an_article_that_fails_to_store_keeps_those_before_it(store_url, monkeypatch):
+    from bilat.pipeline import process_documents
+    from bilat.store.tables import ArticleRow, MentionRow
+
+    results = list(process_documents([RAFALE_PTI, MEETING_MAY, MEETING_JUNE]))
+    fold = Store._fold
+
+    def failing_fold(self, session, article, *rest):
+        if article.doc_id == "june.txt":
+            raise RuntimeError("database is full")
+        return fold(self, session, article, *rest)
+
+    monkeypatch.setattr(Store, "_fold", failing_fold)
+    store = Store(store_url)
+    with pytest.raises(RuntimeError, match="database is full"):
+        store.ingest(results)  # all three in one batch
+    with store.session() as session:
+        stored = session.scalars(select(ArticleRow.doc_id).order_by(ArticleRow.id)).all()
+        mentioned = set(session.scalars(select(MentionRow.event_id)))
+    assert stored == ["pti-rafale.txt", "may.txt"]
+    assert mentioned == {e.id for r in results[:2] for e in r.events} != set()
+    monkeypatch.undo()
+    report = store.ingest(results)
+    assert (report.known, report.articles) == (2, 1)
 
 
 def test_two_meetings_a_month_apart_stay_two(store_url):

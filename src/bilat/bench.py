@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .measure import STAGES, RunStats, peak_rss
-from .records import Document
+from .records import Document, Result
 
 CORPORA = ("demo", "bbc", "synthetic")
 COMMANDS = ("extract", "ingest")
@@ -118,36 +118,50 @@ def run(spec: Spec) -> dict[str, Any]:
     from .pipeline import process_documents
 
     stats = RunStats()
-    sink = open(os.devnull, "w", encoding="utf-8")
-    store, report, database = _open_store() if spec.kind == "ingest" else (None, None, None)
+    store, database = _open_store() if spec.kind == "ingest" else (None, None)
     started = time.perf_counter()
     first: float | None = None
     first_count = events = articles = 0
-    for result in process_documents(corpus_documents(spec), workers=spec.workers, stats=stats):
-        articles += 1
-        events += len(result.events)
-        if store is not None:
-            cpu = time.process_time()
-            with stats.stage("store"):
-                store.ingest_result(result, report)
-            stats.cpu_seconds += time.process_time() - cpu
-        else:
-            for event in result.events:  # as `bilat extract` prints them
-                sink.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
-        if first is None:
-            first, first_count = time.perf_counter(), articles
+    pulled_wall = pulled_cpu = 0.0  # time spent waiting for results, not storing them
+
+    def results() -> Iterator[Result]:
+        nonlocal first, first_count, events, articles, pulled_wall, pulled_cpu
+        produced = process_documents(corpus_documents(spec), workers=spec.workers,
+                                     stats=stats)
+        while True:
+            wall, cpu = time.perf_counter(), time.process_time()
+            result = next(produced, None)
+            pulled_wall += time.perf_counter() - wall
+            pulled_cpu += time.process_time() - cpu
+            if result is None:
+                return
+            articles += 1
+            events += len(result.events)
+            if first is None:
+                first, first_count = time.perf_counter(), articles
+            yield result
+
+    if store is not None:  # as `bilat ingest` stores them
+        cpu = time.process_time()
+        store.ingest(results())
+        stats.seconds["store"] += time.perf_counter() - started - pulled_wall
+        stats.cpu_seconds += time.process_time() - cpu - pulled_cpu
+    else:
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            for result in results():
+                for event in result.events:  # as `bilat extract` prints them
+                    sink.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
     finished = time.perf_counter()
-    sink.close()
     if database is not None:
         database.cleanup()
     return _describe(spec, stats, articles, events, started, first, first_count, finished)
 
 
 def _open_store():
-    from .store import IngestReport, Store
+    from .store import Store
 
     database = tempfile.TemporaryDirectory(prefix="bilat-bench-")
-    return Store(f"sqlite:///{database.name}/bench.db"), IngestReport(), database
+    return Store(f"sqlite:///{database.name}/bench.db"), database
 
 
 def _describe(spec: Spec, stats: RunStats, articles: int, events: int, started: float,

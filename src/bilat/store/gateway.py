@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,8 @@ from .tables import (
 SHINGLE = 5
 PERMUTATIONS = 64
 BANDS = 16
+INGEST_BATCH = 64  # articles per transaction when ingesting a stream...
+INGEST_SECONDS = 2.0  # ...or fewer, so that a slow stream's articles are not held back
 NEAR_DUPLICATE = 0.7  # estimated Jaccard of word 5-grams: one wire story, lightly edited
 # One random 64-bit mask per permutation: min over (hash XOR mask) is a MinHash.
 _MASKS = numpy.array([int.from_bytes(hashlib.blake2b(f"mask{i}".encode(), digest_size=8)
@@ -67,6 +70,11 @@ class IngestReport:
     events_new: int = 0
     events_merged: int = 0
     event_ids: list[str] = field(default_factory=list)
+
+    def absorb(self, other: IngestReport) -> None:
+        for name in ("articles", "known", "near_duplicates", "events_new", "events_merged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.event_ids.extend(other.event_ids)
 
 
 def _normalised(text: str) -> str:
@@ -191,6 +199,16 @@ def _filtered(session: Session, query: Any, where: EventFilter) -> Any:
 
 
 
+@dataclass(frozen=True)
+class _Reported:
+    """One mention of an event, with the article that reports it."""
+
+    record: dict[str, Any]
+    article_id: int
+    duplicate_of: int | None
+    published: str | None
+
+
 class Store:
     """Open (and migrate) a database; write results into it; read events back."""
 
@@ -215,44 +233,77 @@ class Store:
             yield session
 
     # --- writes -----------------------------------------------------------------------
-    def ingest(self, results: Iterable[Result]) -> IngestReport:
-        report = IngestReport()
+    def ingest(self, results: Iterable[Result], report: IngestReport | None = None, *,
+               batch: int = INGEST_BATCH, seconds: float = INGEST_SECONDS) -> IngestReport:
+        """Store each article and fold its events in.
+
+        Articles are written ``batch`` at a time, one transaction each (sooner when the
+        first has waited ``seconds``): a transaction per article made storing a fifth
+        slower. If an article fails, its batch is stored again one article a transaction:
+        those before it are kept, and its error goes on."""
+        report = report or IngestReport()
+        pending: list[Result] = []
+        since = 0.0
         for result in results:
-            self.ingest_result(result, report)
+            if not pending:
+                since = time.monotonic()
+            pending.append(result)
+            if len(pending) >= batch or time.monotonic() - since >= seconds:
+                self._ingest_batch(pending, report)
+                pending = []
+        self._ingest_batch(pending, report)
         return report
+
+    def _ingest_batch(self, results: list[Result], report: IngestReport) -> None:
+        if not results:
+            return
+        stored = IngestReport()
+        try:
+            with Session(self.engine) as session, session.begin():
+                for result in results:
+                    self._store_article(session, result, stored)
+        except Exception:
+            for result in results:
+                self.ingest_result(result, report)
+            return
+        report.absorb(stored)
 
     def ingest_result(self, result: Result, report: IngestReport | None = None) -> IngestReport:
         """Store one article and fold its events in, in one transaction."""
         report = report or IngestReport()
+        with Session(self.engine) as session, session.begin():
+            self._store_article(session, result, report)
+        return report
+
+    def _store_article(self, session: Session, result: Result, report: IngestReport) -> None:
         article = result.article
         content_hash = hashlib.sha256(_normalised(article.text).encode()).hexdigest()
-        with Session(self.engine) as session, session.begin():
-            same = [ArticleRow.content_hash == content_hash]
-            if article.url:
-                same.append(ArticleRow.url == article.url)
-            known = session.scalars(select(ArticleRow.id).where(or_(*same))).first()
-            if known is not None:
-                report.known += 1
-                return report
-            signature = _signature(article.text)
-            bands = _bands(signature)
-            original = self._near_duplicate(session, signature, bands)
-            row = ArticleRow(doc_id=article.id, url=article.url, title=article.title,
-                             outlet=article.outlet, published=article.date,
-                             text=article.text, content_hash=content_hash,
-                             signature=signature, duplicate_of=original,
-                             ingested_at=datetime.now(timezone.utc))
-            session.add(row)
-            session.flush()
-            session.add_all(ArticleBandRow(band=b, article_id=row.id) for b in bands)
-            report.articles += 1
-            report.near_duplicates += original is not None
-            for found in result.events:
-                # forum and 'separate' travel with the stored report to guide later merges
-                record = {**found.to_dict(), "forum": found.extra.get("forum"),
-                          "distinct": bool(found.extra.get("distinct"))}
-                self._fold(session, row, record, report)
-        return report
+        same = [ArticleRow.content_hash == content_hash]
+        if article.url:
+            same.append(ArticleRow.url == article.url)
+        known = session.scalars(select(ArticleRow.id).where(or_(*same))).first()
+        if known is not None:
+            report.known += 1
+            return
+        signature = _signature(article.text)
+        bands = _bands(signature)
+        original = self._near_duplicate(session, signature, bands)
+        row = ArticleRow(doc_id=article.id, url=article.url, title=article.title,
+                         outlet=article.outlet, published=article.date,
+                         text=article.text, content_hash=content_hash,
+                         signature=signature, duplicate_of=original,
+                         ingested_at=datetime.now(timezone.utc))
+        session.add(row)
+        session.flush()
+        session.add_all(ArticleBandRow(band=b, article_id=row.id) for b in bands)
+        report.articles += 1
+        report.near_duplicates += original is not None
+        taken: set[str] = set()
+        for found in result.events:
+            # forum and 'separate' travel with the stored report to guide later merges
+            record = {**found.to_dict(), "forum": found.extra.get("forum"),
+                      "distinct": bool(found.extra.get("distinct"))}
+            self._fold(session, row, record, taken, report)
 
     def _near_duplicate(self, session: Session, signature: list[int],
                         bands: list[str]) -> int | None:
@@ -269,7 +320,11 @@ class Store:
         return best
 
     def _fold(self, session: Session, article: ArticleRow, record: dict[str, Any],
-              report: IngestReport) -> None:
+              taken: set[str], report: IngestReport) -> None:
+        """Merge one reported event into the event it reports, or store it as a new one.
+
+        ``taken``: the events this article's earlier reports went to; the extractor kept
+        them apart, so they stay apart in the store."""
         record = {**record, "document": record["sources"][0]["document"],
                   "article_published": article.published}
         countries = ",".join(record["countries"])
@@ -280,46 +335,56 @@ class Store:
             low, high, year = window
             query = query.where(or_(EventRow.date.is_(None), EventRow.date == year,
                                     EventRow.date.between(low, high)))
-        # Events the extractor kept apart within this article stay apart in the store.
-        taken = set(session.scalars(select(MentionRow.event_id)
-                                    .where(MentionRow.article_id == article.id)))
         candidates = [row for row in session.scalars(query.order_by(EventRow.id))
                       if row.id not in taken and same_real_event(row.record, record)]
         match = max(candidates, key=lambda row: match_score(row.record, record), default=None)
         if match is None:
+            # A new event is written once, complete: no mentions to read back, no links to undo.
             row = EventRow(id=record["id"], type=record["type"], countries=countries,
-                           cameo=record["cameo"], confidence=record["confidence"],
-                           num_sources=0, num_articles=0, search_text="", record={},
-                           updated_at=datetime.now(timezone.utc))
+                           num_sources=0, num_articles=0)
+            links = self._refresh(session, row, [_Reported(record, article.id,
+                                                           article.duplicate_of,
+                                                           article.published)])
             session.add(row)
-            session.flush()  # the event row first: its countries refer to it
-            session.add_all(EventCountryRow(event_id=row.id, country=c, type=row.type)
+            session.flush()  # the event row first: its countries, links and mention refer to it
+            session.add_all(EventCountryRow(event_id=row.id, country=c, type=row.type,
+                                            sort_date=row.sort_date)
                             for c in record["countries"])
+            session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
             report.events_new += 1
         else:
             row = match
+            session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
+            session.flush()  # read back with the event's other mentions
+            links = self._refresh(session, row, self._reported(session, row))
+            session.execute(update(EventCountryRow).where(EventCountryRow.event_id == row.id)
+                            .values(sort_date=row.sort_date))
+            session.execute(delete(EventEntityRow).where(EventEntityRow.event_id == row.id))
             report.events_merged += 1
-        session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
-        session.flush()
-        self._refresh(session, row)
-        _link_visit(session, row)
+        session.add_all(links)
+        _link_visit(session, row, new=match is None)
+        taken.add(row.id)
         report.event_ids.append(row.id)
 
-    def _refresh(self, session: Session, row: EventRow) -> None:
-        """Recompute an event's merged record and counts from all its mentions."""
-        mentions = session.execute(
+    @staticmethod
+    def _reported(session: Session, row: EventRow) -> list[_Reported]:
+        return [_Reported(*found) for found in session.execute(
             select(MentionRow.record, ArticleRow.id, ArticleRow.duplicate_of,
-                   ArticleRow.published, ArticleRow.ingested_at)
+                   ArticleRow.published)
             .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
-            .where(MentionRow.event_id == row.id).order_by(MentionRow.id)).all()
-        reports = [m.record for m in mentions]
+            .where(MentionRow.event_id == row.id).order_by(MentionRow.id))]
+
+    def _refresh(self, session: Session, row: EventRow,
+                 mentions: list[_Reported]) -> list[EventEntityRow]:
+        """Set an event's merged record and counts from all its mentions; give the links
+        from it to its participants' registry entries."""
         first_refresh = row.num_sources == 0
-        merged = combine(reports)
+        merged = combine([m.record for m in mentions])
         merged["id"] = row.id
         # when the outlets published it; an article without a date gives none
         reported = [m.published for m in mentions if m.published]
         row.num_sources = len({(s["document"], s["start"]) for s in merged["sources"]})
-        row.num_articles = len({m.duplicate_of or m.id for m in mentions})
+        row.num_articles = len({m.duplicate_of or m.article_id for m in mentions})
         row.first_reported = min(reported) if reported else None
         merged.update(num_sources=row.num_sources, num_articles=row.num_articles,
                       first_reported=row.first_reported)
@@ -331,20 +396,20 @@ class Store:
             if counted_year is not None:
                 _count_dyads(session, row, counted_year, -1)
             _count_dyads(session, row, year, +1)
-        session.execute(update(EventCountryRow).where(EventCountryRow.event_id == row.id)
-                        .values(sort_date=row.sort_date))
         row.cameo, row.confidence, row.platform = merged["cameo"], merged["confidence"], \
             merged.get("platform")
         amount = merged.get("amount") or {}
         row.amount_value, row.amount_currency = amount.get("value"), amount.get("currency")
         row.updated_at = datetime.now(timezone.utc)
-        self._link_entities(session, row, merged)
+        links = self._link_entities(session, row, merged)
         row.record = merged
         row.search_text = _search_text(merged)
+        return links
 
-    def _link_entities(self, session: Session, row: EventRow, merged: dict[str, Any]) -> None:
+    @staticmethod
+    def _link_entities(session: Session, row: EventRow,
+                       merged: dict[str, Any]) -> list[EventEntityRow]:
         """Each participant to its registry entry, named as the registry names it."""
-        session.execute(delete(EventEntityRow).where(EventEntityRow.event_id == row.id))
         links = {}
         for side in ("actor", "recipient"):
             resolved: dict[str, dict[str, Any]] = {}
@@ -354,8 +419,7 @@ class Store:
                 links[(known.id, side)] = EventEntityRow(event_id=row.id, entity_id=known.id,
                                                          side=side)
             merged[side] = list(resolved.values())
-        session.flush()  # entities before the links to them
-        session.add_all(links.values())
+        return list(links.values())
 
     # --- reads (for bilat.query and bilat.evaluation) ----------------------------------------
     def count_events(self) -> int:
@@ -564,12 +628,13 @@ def _held_during(held: EventRow, visit: EventRow) -> bool:
     return where is None or visited is None or where == visited
 
 
-def _link_visit(session: Session, row: EventRow) -> None:
+def _link_visit(session: Session, row: EventRow, *, new: bool) -> None:
     """Link a visit and the meetings and signings held during it, whichever came first."""
     if row.type != "VISIT" and row.type not in DURING_VISIT:
         return
-    session.execute(delete(EventLinkRow).where(or_(EventLinkRow.event_id == row.id,
-                                                   EventLinkRow.linked_id == row.id)))
+    if not new:  # a merge may have moved its date
+        session.execute(delete(EventLinkRow).where(or_(EventLinkRow.event_id == row.id,
+                                                       EventLinkRow.linked_id == row.id)))
     if not row.date or len(row.date) != 10:
         return
     day = date.fromisoformat(row.date)
