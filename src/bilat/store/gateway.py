@@ -237,10 +237,10 @@ class Store:
                batch: int = INGEST_BATCH, seconds: float = INGEST_SECONDS) -> IngestReport:
         """Store each article and fold its events in.
 
-        Articles are written ``batch`` at a time, one transaction each (sooner when the
-        first has waited ``seconds``): a transaction per article made storing a fifth
-        slower. If an article fails, its batch is stored again one article a transaction:
-        those before it are kept, and its error goes on."""
+        Articles are written ``batch`` at a time, one transaction each; a batch closes
+        early when an article arrives ``seconds`` after its first. (A transaction per
+        article made storing a fifth slower.) If an article fails, its batch is stored
+        again one article a transaction: those before it are kept, and its error goes on."""
         report = report or IngestReport()
         pending: list[Result] = []
         since = 0.0
