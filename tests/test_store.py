@@ -89,6 +89,39 @@ def test_an_article_that_fails_to_store_keeps_those_before_it(store_url, monkeyp
     assert (report.known, report.articles) == (2, 1)
 
 
+def test_articles_are_stored_as_they_come_when_they_come_slowly(store_url):
+    from bilat.pipeline import process_documents
+
+    results = list(process_documents([MEETING_MAY, MEETING_JUNE, RAFALE_PTI]))
+    store = Store(store_url)
+    stored_before: list[int] = []
+
+    def arriving():
+        for result in results:
+            stored_before.append(store.count_events())
+            yield result
+
+    store.ingest(arriving(), seconds=0)
+    counts = [len(r.events) for r in results]
+    assert stored_before == [0, counts[0], counts[0] + counts[1]]
+    assert counts[0] > 0
+
+
+def test_an_ingest_whose_input_breaks_off_keeps_what_came_before(store_url):
+    from bilat.pipeline import process_documents
+
+    results = list(process_documents([MEETING_MAY, MEETING_JUNE]))
+
+    def breaking_off():
+        yield from results
+        raise OSError("connection reset by peer")
+
+    store = Store(store_url)
+    with pytest.raises(OSError, match="connection reset"):
+        store.ingest(breaking_off())  # both in one batch, not yet written when it breaks
+    assert store.count_events() == sum(len(r.events) for r in results) > 0
+
+
 def test_two_meetings_a_month_apart_stay_two(store_url):
     store = Store(store_url)
     ingest(store, MEETING_MAY, MEETING_JUNE)

@@ -244,14 +244,16 @@ class Store:
         report = report or IngestReport()
         pending: list[Result] = []
         since = 0.0
-        for result in results:
-            if not pending:
-                since = time.monotonic()
-            pending.append(result)
-            if len(pending) >= batch or time.monotonic() - since >= seconds:
-                self._ingest_batch(pending, report)
-                pending = []
-        self._ingest_batch(pending, report)
+        try:
+            for result in results:
+                if not pending:
+                    since = time.monotonic()
+                pending.append(result)
+                if len(pending) >= batch or time.monotonic() - since >= seconds:
+                    full, pending = pending, []
+                    self._ingest_batch(full, report)
+        finally:  # also when ``results`` breaks off: what came before it is stored
+            self._ingest_batch(pending, report)
         return report
 
     def _ingest_batch(self, results: list[Result], report: IngestReport) -> None:
