@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
@@ -72,9 +72,9 @@ class IngestReport:
     event_ids: list[str] = field(default_factory=list)
 
     def absorb(self, other: IngestReport) -> None:
-        for name in ("articles", "known", "near_duplicates", "events_new", "events_merged"):
+        """Add another report's counts and event ids to this one's."""
+        for name in (f.name for f in fields(self)):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.event_ids.extend(other.event_ids)
 
 
 def _normalised(text: str) -> str:
