@@ -5,25 +5,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from spacy.attrs import LEMMA, LOWER, NORM, ORTH
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, NORM, ORTH, POS, TAG
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 # Token attributes a pattern's anchor may be: a pattern key -> spaCy's attribute id.
 WORD_ATTRIBUTES = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "NORM": NORM, "LEMMA": LEMMA}
+# What a one-token pattern may test to be looked up rather than matched (see below).
+LOOKUP_ATTRIBUTES = {**WORD_ATTRIBUTES, "TAG": TAG, "POS": POS, "DEP": DEP,
+                     "IS_SPACE": IS_SPACE}
 
 Anchor = tuple[int, frozenset[int]]  # an attribute id, and the hashes of its words
+# A one-token pattern as tests on a Doc's attribute array: (column, values, accepted or
+# refused). An unset attribute reads 0, the hash of "", as the Matcher reads it.
+Lookup = tuple[tuple[int, frozenset[int], bool], ...]
 
 
 class AnchoredMatcher:
     """Matches as one ``Matcher`` with the same patterns would, faster.
 
     spaCy's Matcher tries every pattern at every token, and set predicates ("IN") are
-    Python calls: a pattern that cannot match still costs. Here a pattern with a required
-    token that names its words (``{"LEMMA": "visit"}``, ``{"LOWER": {"IN": [...]}}``) goes
-    to a Matcher for those words, run only on Docs that hold one of them; the other
-    patterns share one Matcher that always runs.
+    Python calls: a pattern that cannot match still costs. Here
+
+    - a one-token pattern that only asks for given values or refuses them
+      (``{"TAG": "NNS"}``, ``{"LOWER": "whom", "TAG": "WP"}``,
+      ``{"DEP": {"NOT_IN": ["det", ""]}}``) is looked up: each token's attributes, read for
+      the whole Doc at once, index the patterns it may satisfy;
+    - a pattern with a required token that names its words (``{"LEMMA": "visit"}``,
+      ``{"LOWER": {"IN": [...]}}``) goes to a Matcher for those words, run only on Docs
+      that hold one of them;
+    - the other patterns share one Matcher that always runs.
+
+    Like a Matcher, it gives each (key, start, end) once.
     """
 
     def __init__(self, vocab: Vocab) -> None:
@@ -31,10 +45,25 @@ class AnchoredMatcher:
         self.unanchored = Matcher(vocab)
         self.anchored: dict[Anchor, Matcher] = {}
         self.patterns: dict[str, list[list[dict[str, Any]]]] = {}
+        self.lookup_attributes: list[int | str] = []  # the columns of the attribute array
+        # the first test's column -> a value it accepts -> (key, the pattern's other tests);
+        # patterns whose tests all refuse values wait in ``refusing``
+        self.lookups: dict[int, dict[int, list[tuple[int, Lookup]]]] = {}
+        self.refusing: list[tuple[int, Lookup]] = []
 
     def add(self, key: str, patterns: Iterable[list[dict[str, Any]]]) -> None:
         for pattern in patterns:
             self.patterns.setdefault(key, []).append(pattern)
+            lookup = self._lookup(pattern)
+            if lookup is not None:
+                match_id = self.vocab.strings.add(key)
+                (column, values, accepted), *others = lookup
+                if not accepted:
+                    self.refusing.append((match_id, lookup))
+                for value in values if accepted else ():
+                    self.lookups.setdefault(column, {}).setdefault(value, []).append(
+                        (match_id, tuple(others)))
+                continue
             anchor = _anchor(pattern, self.vocab)
             if anchor is None:
                 matcher = self.unanchored
@@ -54,7 +83,47 @@ class AnchoredMatcher:
                 present[attribute] = doc.count_by(attribute)
             if not present[attribute].keys().isdisjoint(words):
                 matches.extend(matcher(doc, **options))
-        return matches
+        if self.lookup_attributes and len(doc):
+            rows: list[list[Any]] = doc.to_array(self.lookup_attributes).reshape(
+                len(doc), len(self.lookup_attributes)).tolist()
+            for i, row in enumerate(rows):
+                for column, table in self.lookups.items():
+                    for key, others in table.get(row[column]) or ():
+                        if all((row[c] in values) == accepted for c, values, accepted in others):
+                            matches.append((key, i, i + 1))
+                for key, tests in self.refusing:
+                    if all((row[c] in values) == accepted for c, values, accepted in tests):
+                        matches.append((key, i, i + 1))
+        return list(dict.fromkeys(matches))
+
+    def _lookup(self, pattern: list[dict[str, Any]]) -> Lookup | None:
+        """A one-token pattern of given or refused values as column tests, if it is one.
+
+        Tests that accept values come first (they index), word tests first among them.
+        """
+        if len(pattern) != 1 or not pattern[0] or \
+                not set(pattern[0]) <= LOOKUP_ATTRIBUTES.keys():
+            return None
+        tests = []
+        for name, value in pattern[0].items():
+            if name == "IS_SPACE":
+                if not isinstance(value, bool):
+                    return None
+                values, accepted = frozenset([int(value)]), True
+            elif isinstance(value, str):
+                values, accepted = frozenset([self.vocab.strings.add(value)]), True
+            elif isinstance(value, dict) and len(value) == 1 and set(value) <= {"IN", "NOT_IN"} \
+                    and all(isinstance(v, str) for v in next(iter(value.values()))):
+                values = frozenset(self.vocab.strings.add(v) for v in next(iter(value.values())))
+                accepted = "IN" in value
+            else:
+                return None
+            attribute = LOOKUP_ATTRIBUTES[name]
+            if attribute not in self.lookup_attributes:
+                self.lookup_attributes.append(attribute)
+            tests.append((self.lookup_attributes.index(attribute), values, accepted, name))
+        tests.sort(key=lambda test: (not test[2], test[3] not in WORD_ATTRIBUTES))
+        return tuple((column, values, accepted) for column, values, accepted, _ in tests)
 
 
 def _anchor(pattern: list[dict[str, Any]], vocab: Vocab) -> Anchor | None:
