@@ -61,10 +61,12 @@ _CAPTION_TAIL = re.compile(
     r"|credit|courtesy)s?\b[^()]{0,80}\)|\|\s*(?:photo|image) credit\s*:.*)\s*$")
 _COPYRIGHT = re.compile(r"(?i:^copyright\b|copyright\s*(?:©|\(c\)|\d{4})|©|\(c\)\s*\d{4}"
                         r"|all rights reserved)")
+_COPYRIGHT_WORDS = ("copyright", "©", "(c)", "all rights reserved")
 _COOKIES = re.compile(r"(?i:\b(?:we use cookies|(?:this|our) (?:web)?site uses cookies"
                       r"|use of cookies|accept (?:all )?cookies|cookie (?:policy|settings"
                       r"|preferences|notice|consent)|by continuing to (?:use|browse))\b)")
 _MENU_SPLIT = re.compile(r"\s*\|\s*|\s+[•·»>/]\s+")
+_MENU_SEPARATORS = "|•·»>/"
 _SOCIAL = (r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|email|e-mail|print|reddit"
            r"|copy link|share|tweet|pinterest|koo|threads)")
 # one separator form between words keeps matching linear on long lines
@@ -85,6 +87,7 @@ _TIME_NOISE = re.compile(
     r"|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?|\b(?:at|on)\b"
     r"|[,|:;()\-–—])")
 _DATE_SEGMENTS = re.compile(r"\s*\|\s*")
+_DIGIT = re.compile(r"\d")
 _ISO_STAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.+\-Z]*)?")
 _NUMERIC_DATE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 _CLICK_HERE = re.compile(r"(?i:\bclick here\b)")
@@ -189,21 +192,27 @@ def _is_boilerplate(line: str) -> bool:
         return True
     if words <= 30 and _PROMO_PREFIX.match(line):
         return True
-    if words <= 20 and _CLICK_HERE.search(line):
+    # The searches below scan the whole line: each first asks for a word it cannot match
+    # without, which most lines of an article do not hold.
+    lower = line.lower()
+    if words <= 20 and "click here" in lower and _CLICK_HERE.search(line):
         return True
     if words <= 15 and _CREDIT_LINE.match(line):
         return True
-    if words <= 45 and _CAPTION_TAIL.search(line):
+    if words <= 45 and ("(" in line or "|" in line) and _CAPTION_TAIL.search(line):
         return True
-    if words <= 30 and _COPYRIGHT.search(line):
+    if words <= 30 and any(w in lower for w in _COPYRIGHT_WORDS) and _COPYRIGHT.search(line):
         return True
-    if words <= 80 and _COOKIES.search(line):
+    if words <= 80 and ("cookie" in lower or "by continuing" in lower) and \
+            _COOKIES.search(line):
         return True
     return bool(_SOCIAL_ROW.fullmatch(line) or _READ_TIME.fullmatch(line) or _is_menu(line))
 
 
 def _is_menu(line: str) -> bool:
     """ "Home | India | World", "Home > News > Defence": short segments, no sentences."""
+    if not any(separator in line for separator in _MENU_SEPARATORS):
+        return False
     segments = [s for s in _MENU_SPLIT.split(line) if s]
     if len(segments) < 2 or (len(segments) == 2 and segments[0].lower() != "home"):
         return False
@@ -258,8 +267,8 @@ def _cut_trailing_teasers(lines: list[str]) -> list[str]:
 
 def _date_line(line: str) -> tuple[str, str] | None:
     """("published" | "updated" | "bare", ISO date) if ``line`` only states a date."""
-    if not line or _words(line) > 16:
-        return None
+    if not line or _words(line) > 16 or not _DIGIT.search(line):
+        return None  # a date stated alone has a day or a year: "Monday" gives no date
     found: list[tuple[str, str]] = []
     for segment in _DATE_SEGMENTS.split(line):
         if not _TIME_NOISE.sub(" ", segment).strip():
