@@ -143,8 +143,9 @@ class Prefilter:
         """The sentences of an article to parse, and those to keep as context (see above).
 
         ``paragraphs`` are the article's (offset, text) blocks; offsets in the selection
-        point into ``text``. Each sentence's words are read once, its countries only where
-        they can matter.
+        point into ``text``. Each sentence's words are read once; triggers, the dearer
+        test, are first looked for where a sentence names two countries, which decides
+        whether the article is relevant at all.
         """
         whole = _Words.of(text)
         if not self._trigger(whole, ordered=False) or \
@@ -153,19 +154,21 @@ class Prefilter:
         units = [(offset + start, sentence) for offset, paragraph in paragraphs
                  for start, sentence in self.sentences(paragraph)]
         words = [_Words.of(sentence) for _, sentence in units]
-        signals = [Signal(trigger=True, countries=self._countries(w), cue=self._cue(u[1], w))
-                   if self._trigger(w) else None for u, w in zip(units, words, strict=True)]
-        if not any(s is not None and len(s.countries) >= MIN_COUNTRIES for s in signals):
+        countries = [self._countries(w) for w in words]
+        if not any(len(c) >= MIN_COUNTRIES and self._trigger(w)
+                   for c, w in zip(countries, words, strict=True)):
             return Selection(relevant=False)
+        signals = [Signal(trigger=True, countries=c, cue=self._cue(u[1], w))
+                   if self._trigger(w) else None
+                   for u, w, c in zip(units, words, countries, strict=True)]
         relevant = [s is not None and s.relevant for s in signals]
         surnames = set().union(*(self.surnames(unit[1]) for unit, keep
                                  in zip(units, relevant, strict=True) if keep))
         selection = Selection(relevant=True)
-        for unit, w, keep, signal in zip(units, words, relevant, signals, strict=True):
+        for unit, found, keep in zip(units, countries, relevant, strict=True):
             if keep or self.introduces(unit[1], surnames):
                 selection.parse.append(unit)
-            elif self.informs(unit[1]) and (
-                    signal.countries if signal is not None else self._countries(w)):
+            elif found and self.informs(unit[1]):
                 selection.context.append(unit)
         return selection
 
