@@ -84,3 +84,49 @@ def test_anchored_trigger_matching_finds_what_one_matcher_finds(sample_paragraph
     found = [sorted(anchored(doc)) for doc in nlp.pipe(sample_paragraphs)]
     assert sum(map(len, found)) > 10
     assert found == [sorted(plain(doc)) for doc in nlp.pipe(sample_paragraphs)]
+
+
+def _annotated(text: str):
+    from bilat.annotate import load_nlp
+    from bilat.annotate.article import annotate_selected
+    from bilat.extraction import can_propose
+    from bilat.prefilter import load_prefilter
+    from bilat.records import Article
+
+    [annotated] = annotate_selected([Article(id="a", text=text)], load_nlp(), load_prefilter(),
+                                    proposes=can_propose)
+    return {s.text: s for s in annotated.sentences}
+
+
+def test_the_ner_runs_only_on_sentences_that_can_report_an_event():
+    from bilat.annotate import load_nlp
+
+    met = ("New Delhi, Nov 22: Defence Minister Rajnath Singh met his Australian counterpart "
+           "Richard Marles in Canberra on Thursday.")
+    hoped = "Analysts hope Japan will join the exercise with India next year."
+    sentences = _annotated(f"{met}\n\n{hoped}")
+    assert sentences[hoped].parsed and not sentences[hoped].span.ents  # parse, no NER
+    plain = load_nlp()(met)
+    assert [(e.text, e.label_) for e in sentences[met].span.ents] == [
+        (e.text, e.label_) for e in plain.ents]
+    assert [t.dep_ for t in sentences[hoped].span] == [t.dep_ for t in load_nlp()(hoped)]
+
+
+def test_the_ner_runs_before_he_on_the_sentences_he_may_stand_for():
+    hoped = "Japan hopes to join the exercise next year, Defence Minister Gen Nakatani said."
+    met = "He met Australian Defence Minister Richard Marles in Tokyo on Monday."
+    sentences = _annotated(f"{hoped}\n\n{met}")
+    assert "Gen Nakatani" in {e.text for e in sentences[hoped].span.ents}
+
+
+def test_an_article_whose_two_countries_only_meet_in_a_hope_is_not_annotated():
+    assert _annotated("Analysts hope India and Australia will hold a joint naval exercise "
+                      "next year.\n\nBoth navies are expanding.") == {}
+
+
+def test_the_ner_runs_where_a_name_an_event_gives_is_given_in_full():
+    # the role "President" comes from the earlier sentence, which cannot report an event
+    hoped = "Ukrainian President Viktor Yushchenko hopes to visit Brussels soon."
+    met = "Viktor Yushchenko met US President George W Bush in Brussels on Tuesday."
+    sentences = _annotated(f"{hoped}\n\n{met}")
+    assert "Viktor Yushchenko" in {e.text for e in sentences[hoped].span.ents}

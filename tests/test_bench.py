@@ -28,6 +28,7 @@ def test_bench_on_a_tiny_input_reports_every_field():
                       "articles_per_cpu_second", "cpu_ratio_to_spacy", "peak_rss_mb",
                       "first_result_seconds"):
             assert row[field] is not None and row[field] > 0, field
+        assert 0 < row["entity_words"] <= row["parsed_words"] <= row["words"]
         assert set(row["stage_shares"]) == set(STAGES)
         assert sum(row["stage_shares"].values()) == pytest.approx(1, abs=0.01)
     assert runs["ingest"]["stage_shares"]["store"] > 0

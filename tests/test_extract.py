@@ -222,3 +222,41 @@ def test_he_is_the_titled_subject_of_his_own_sentence(prefilter):
     assert len(calls) == 1
     assert [p.name for p in calls[0].actor] == ["Gen Nakatani"]
     assert [p.name for p in calls[0].recipient] == ["Richard Marles"]
+
+
+def test_can_propose_refuses_no_sentence_the_extractor_takes_an_event_from(shared):
+    # The NER runs only where can_propose says a sentence can report (annotate_selected):
+    # judged without entities, it must let through every sentence that proposes with them.
+    from bilat.annotate import load_nlp
+    from bilat.annotate.article import annotate_articles
+    from bilat.clean import clean
+    from bilat.evaluation import _documents, demo_dir
+    from bilat.extraction import can_propose, extract_candidates
+
+    documents = list(_documents([str(demo_dir() / "articles"), str(shared / "samples")]))
+    nlp = load_nlp()
+    proposing = refused = 0
+    for annotated in annotate_articles([clean(d) for d in documents], nlp):
+        for candidate in extract_candidates(annotated):
+            proposing += 1
+            sentence = candidate.sentence
+            without_entities = nlp(sentence.text, disable=["ner"])
+            refused += not any(can_propose(sent) for sent in without_entities.sents)
+    assert proposing > 150
+    assert refused == 0
+
+
+def test_can_propose_reads_hopes_and_talk_about_events_without_the_ner():
+    from bilat.annotate import load_nlp
+    from bilat.extraction import can_propose
+
+    nlp = load_nlp()
+
+    def proposes(text: str) -> bool:
+        return any(can_propose(sent) for sent in nlp(text, disable=["ner"]).sents)
+
+    assert proposes("Defence Minister Rajnath Singh met his Australian counterpart Richard "
+                    "Marles in Canberra on Thursday.")
+    assert not proposes("Analysts hope the two navies will hold a joint exercise next year.")
+    assert not proposes("The ministers discussed the proposed purchase of drones.")
+    assert not proposes("Bilateral trade has grown steadily over the past decade.")

@@ -185,6 +185,7 @@ def _describe(spec: Spec, stats: RunStats, articles: int, events: int, started: 
         "stage_shares": {s: round(v, 3) for s, v in stats.shares().items() if s in STAGES},
         "relevant_articles": stats.counts.get("relevant_articles", 0),
         "parsed_words": stats.counts.get("parsed_words", 0),
+        "entity_words": stats.counts.get("entity_words", 0),
     }
 
 
@@ -388,19 +389,20 @@ def format_report(report: Report) -> str:
     """The report as Markdown tables (the README's Speed section is one)."""
     lines = ["| corpus | command | workers | articles | articles/s | words/s | ratio to "
              "spaCy | articles per CPU-s | CPU ratio to spaCy | peak RSS (MB) | "
-             "first result (s) | parsed words | stage shares |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "first result (s) | parsed words | NER words | stage shares |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in report.runs:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in row.get("stage_shares", {}).items()
                            if v >= 0.005)
-        parsed = f"{row['parsed_words'] / row['words']:.0%}" if row.get("words") and \
-            "parsed_words" in row else ""
+        parsed, entities = (f"{row[key] / row['words']:.0%}" if row.get("words") and key in row
+                            else "" for key in ("parsed_words", "entity_words"))
         command = "plain spaCy" if row["kind"] == "spacy" else row["kind"]
         lines.append(f"| {row['corpus']} | {command} | {row['workers']} | {row['articles']} | "
                      f"{row['articles_per_second']} | {row['words_per_second']} | "
                      f"{row.get('ratio_to_spacy', '')} | {row['articles_per_cpu_second']} | "
                      f"{row.get('cpu_ratio_to_spacy', '')} | {row['peak_rss_mb']} | "
-                     f"{row.get('first_result_seconds') or ''} | {parsed} | {shares} |")
+                     f"{row.get('first_result_seconds') or ''} | {parsed} | {entities} | "
+                     f"{shares} |")
     if report.scale:
         lines += ["", "| articles (2 workers) | peak RSS (MB) | articles/s |", "|---|---|---|"]
         lines += [f"| {row['articles']} | {row['peak_rss_mb']} | {row['articles_per_second']} |"

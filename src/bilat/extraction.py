@@ -78,6 +78,7 @@ COMMENT_VERBS = {"help", "reflect", "mark", "underline", "underscore", "show", "
                  "strengthen", "boost", "deepen", "enhance", "send", "come", "consolidate",
                  "cement", "showcase", "provide", "give", "add", "aim",
                  "seek", "allow", "enable", "open", "pave", "build", "expand"}
+SIGNING_TRIGGERS = {"agree_sign", "agree_signing"}  # what was signed says agreement or deal
 BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
 DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous"}
 @dataclass(frozen=True)
@@ -116,17 +117,27 @@ def extract_candidates(annotated: AnnotatedArticle) -> Iterator[Candidate]:
             yield from _sentence_candidates(sentence, codebook)
 
 
-def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Candidate]:
-    sent = sentence.span
-    doc = sent.doc
-    triggers = [s for s in doc.spans[TRIGGER_SPANS] if sent.start <= s.start and s.end <= sent.end]
-    triggers += _named_exercises(sent)
-    if not triggers:
-        return
+def can_propose(sent: Span) -> bool:
+    """Can a parsed sentence propose a candidate, whatever the NER would find in it?
+
+    Everything a trigger must pass before the names around it count - quotation, gap,
+    type, hope, refusal, talk about it - needs the parse alone, so the pipeline runs the
+    NER only on sentences where a trigger passes (``annotate_selected``).
+    """
     lemmas = {t.lemma_.lower() for t in sent}
     lowers = {t.lower_ for t in sent}
-    by_type: dict[str, Candidate] = {}
-    agreements: list[Candidate] = []
+    return any(True for _ in _readings(sent, _trigger_spans(sent), load_codebook(), lemmas,
+                                        lowers, entities=False))
+
+
+def _readings(sent: Span, triggers: list[Span], codebook: Codebook, lemmas: set[str],
+              lowers: set[str], entities: bool = True
+              ) -> Iterator[tuple[Span, Trigger, Token, str]]:
+    """(trigger span, trigger, head, event type) of each reading the parse lets stand.
+
+    Without ``entities`` (the NER has not run) a signing read as an agreement may also
+    be a deal: an amount the NER would find makes it one.
+    """
     for span in triggers:
         trigger = codebook.trigger_by_id[span.label_]
         if _quoted(span):
@@ -139,10 +150,34 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
         event_type = _event_type(trigger, span, sent, lemmas, lowers)
         if event_type is None:
             continue
-        if _hedged(head, sent, codebook, event_type) or _negated(head, codebook):
-            continue
-        if event_type not in ("MEETING", "CALL", "VISIT") and _under_discussion(head, sent):
-            continue
+        types = [event_type]
+        if not entities and event_type == "AGREEMENT" and trigger.id in SIGNING_TRIGGERS:
+            types.append("DEAL")
+        for reading in types:
+            if _hedged(head, sent, codebook, reading) or _negated(head, codebook):
+                continue
+            if reading not in ("MEETING", "CALL", "VISIT") and _under_discussion(head, sent):
+                continue
+            yield span, trigger, head, reading
+
+
+def _trigger_spans(sent: Span) -> list[Span]:
+    """The sentence's trigger matches and named exercises."""
+    doc = sent.doc
+    return [s for s in doc.spans[TRIGGER_SPANS] if sent.start <= s.start and s.end <= sent.end] \
+        + _named_exercises(sent)
+
+
+def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Candidate]:
+    sent = sentence.span
+    triggers = _trigger_spans(sent)
+    if not triggers:
+        return
+    lemmas = {t.lemma_.lower() for t in sent}
+    lowers = {t.lower_ for t in sent}
+    by_type: dict[str, Candidate] = {}
+    agreements: list[Candidate] = []
+    for span, trigger, head, event_type in _readings(sent, triggers, codebook, lemmas, lowers):
         names = _names(sent, head, event_type, span)
         if not _plausible(trigger, event_type, span, head, sent, names, lemmas, lowers):
             continue
@@ -232,7 +267,7 @@ def _head(span: Span) -> Token:
 
 def _event_type(trigger: Trigger, span: Span, sent: Span, lemmas: set[str],
                 lowers: set[str]) -> str | None:
-    if trigger.id in ("agree_sign", "agree_signing"):
+    if trigger.id in SIGNING_TRIGGERS:
         # "signed" reports an agreement or a deal according to what was signed.
         has_agreement = bool(lowers & AGREEMENT_WORDS)
         has_deal = bool(lowers & DEAL_WORDS)

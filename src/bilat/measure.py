@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 STAGES = ("read", "clean", "prefilter", "annotate", "extract", "resolve", "store")
-COUNTS = ("articles", "relevant_articles", "words", "parsed_words", "parsed_sentences",
-          "context_sentences")
+COUNTS = ("articles", "relevant_articles", "words", "parsed_words", "entity_words",
+          "parsed_sentences", "context_sentences")
 
 
 @dataclass

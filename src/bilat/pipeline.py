@@ -27,7 +27,7 @@ from typing import TextIO
 from .annotate import load_nlp
 from .annotate.article import AnnotatedArticle, annotate_articles, annotate_selected
 from .clean import clean
-from .extraction import extract_candidates
+from .extraction import can_propose, extract_candidates
 from .ingest import read_inputs
 from .measure import RunStats, peak_rss, stage
 from .merge import merge_mentions
@@ -74,12 +74,13 @@ def _process_chunk(items: list[Document] | list[Article], settings: _Settings) -
     stats.count("words", sum(len(a.text.split()) for a in articles))
     if prefilter is not None:
         annotated = list(annotate_selected(articles, nlp, prefilter, settings.batch_size,
-                                           stats=stats))
+                                           stats=stats, proposes=can_propose))
     else:
         with stats.stage("annotate"):
             annotated = list(annotate_articles(articles, nlp, batch_size=settings.batch_size))
         stats.count("relevant_articles", len(articles))
         stats.count("parsed_words", stats.counts["words"])
+        stats.count("entity_words", stats.counts["words"])
     results = [Result(article=a.article, events=events_of(a, stats)) for a in annotated]
     stats.cpu_seconds = time.process_time() - cpu
     stats.worker_peak_rss[os.getpid()] = peak_rss()

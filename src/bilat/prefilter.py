@@ -77,11 +77,16 @@ class Signal:
 
 @dataclass
 class Selection:
-    """What of one article to parse, and what to keep as context: (offset, text) pieces."""
+    """What of one article to parse, and what to keep as context: (offset, text) pieces.
+
+    ``anchors`` are the offsets of the parsed sentences that hold a trigger and name two
+    countries: those that made the article relevant.
+    """
 
     relevant: bool
     parse: list[tuple[int, str]] = field(default_factory=list)
     context: list[tuple[int, str]] = field(default_factory=list)
+    anchors: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,8 @@ class Prefilter:
                                  in zip(units, relevant, strict=True) if keep))
         selection = Selection(relevant=True)
         for unit, found, keep in zip(units, countries, relevant, strict=True):
+            if keep and len(found) >= MIN_COUNTRIES:
+                selection.anchors.add(unit[0])
             if keep or self.introduces(unit[1], surnames):
                 selection.parse.append(unit)
             elif found and self.informs(unit[1]):

@@ -1,21 +1,22 @@
 """Run the spaCy pipeline over articles, keeping offsets into the cleaned text.
 
 ``annotate_articles`` parses every paragraph; ``annotate_selected`` parses only the
-sentences the prefilter keeps (each as its own Doc) and gives the rest of a relevant
-article as context: tokens and known names, enough to resolve people and the article's
-country pair, never a source of events.
+sentences the prefilter keeps (each as its own Doc), runs the NER only where it can matter
+to an event, and gives the rest of a relevant article as context: tokens and known names,
+enough to resolve people and the article's country pair, never a source of events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..measure import RunStats, stage
-from ..prefilter import Prefilter
+from ..prefilter import Prefilter, Selection
 from ..records import Article
 from .components import TRIGGER_SPANS
 
@@ -97,34 +98,79 @@ def _sentences(doc: Doc, offset: int) -> Iterator[Sentence]:
 
 
 def annotate_selected(articles: Iterable[Article], nlp: Language, prefilter: Prefilter,
-                      batch_size: int = 64, *, stats: RunStats | None = None
+                      batch_size: int = 64, *, stats: RunStats | None = None,
+                      proposes: Callable[[Span], bool] | None = None
                       ) -> Iterator[AnnotatedArticle]:
     """Annotate what can report an event; irrelevant articles come back without sentences.
 
     The articles given are planned together and their sentences parsed in shared
     ``nlp.pipe`` batches: give them in chunks (the pipeline does) to keep memory flat.
+
+    With ``proposes`` (``extraction.can_propose``: can a parsed sentence propose an event,
+    whatever its entities?), the NER - the dearest component - runs last, and only where
+    it can matter to an event: on the sentences that can propose one, on those that give
+    in full a name one of them gives, and on every sentence before one of them that says
+    "he" or "she". The others keep their parse, with no entities. An article none of whose
+    two-country sentences can propose an event comes back without sentences.
     """
     articles = list(articles)
+    if "ner" not in nlp.pipe_names:
+        proposes = None  # no NER to hold back
     with stage(stats, "prefilter"):
         plans = [prefilter.select(a.text, paragraphs(a.text)) for a in articles]
+    with stage(stats, "annotate"):
+        docs = iter(nlp.pipe([text for plan in plans for _, text in plan.parse],
+                             batch_size=batch_size, disable=["ner"] if proposes else []))
+        parsed = [[next(docs) for _ in plan.parse] for plan in plans]
+        needs: list[list[bool]] = []
+        for i, plan in enumerate(plans):
+            need = [True] * len(plan.parse) if proposes is None else \
+                _needs_entities(plan, parsed[i], prefilter, proposes)
+            if need is None:  # none of the sentences that made it relevant can report
+                plans[i], parsed[i], need = Selection(relevant=False), [], []
+            needs.append(need)
+        if proposes is not None:
+            ner: Any = nlp.get_pipe("ner")
+            list(ner.pipe([doc for article_docs, need in zip(parsed, needs, strict=True)
+                           for doc, needed in zip(article_docs, need, strict=True) if needed],
+                          batch_size=batch_size))
+        gazetteer = nlp.get_pipe("bilat_gazetteer")
+        annotated = []
+        for article, plan, article_docs in zip(articles, plans, parsed, strict=True):
+            sentences = [_context(gazetteer, nlp.make_doc(text), start)
+                         for start, text in plan.context]
+            for (offset, _), doc in zip(plan.parse, article_docs, strict=True):
+                sentences.extend(_sentences(doc, offset))
+            annotated.append(_numbered(article, sentences))
     if stats is not None:
-        for plan in plans:
+        for plan, need in zip(plans, needs, strict=True):
             stats.count("relevant_articles", plan.relevant)
             stats.count("parsed_sentences", len(plan.parse))
             stats.count("parsed_words", sum(len(text.split()) for _, text in plan.parse))
+            stats.count("entity_words", sum(len(text.split()) for (_, text), needed
+                                            in zip(plan.parse, need, strict=True) if needed))
             stats.count("context_sentences", len(plan.context))
-    with stage(stats, "annotate"):
-        parsed = iter(nlp.pipe([text for plan in plans for _, text in plan.parse],
-                               batch_size=batch_size))
-        gazetteer = nlp.get_pipe("bilat_gazetteer")
-        annotated = []
-        for article, plan in zip(articles, plans, strict=True):
-            sentences = [_context(gazetteer, nlp.make_doc(text), start)
-                         for start, text in plan.context]
-            for offset, _ in plan.parse:
-                sentences.extend(_sentences(next(parsed), offset))
-            annotated.append(_numbered(article, sentences))
     yield from annotated
+
+
+def _needs_entities(plan: Selection, docs: list[Doc], prefilter: Prefilter,
+                    proposes: Callable[[Span], bool]) -> list[bool] | None:
+    """Which of an article's parsed sentences the NER must see (see annotate_selected);
+    None when none of the sentences that made it relevant can propose an event."""
+    able = [any(proposes(sent) for sent in doc.sents) for doc in docs]
+    if not any(ok and offset in plan.anchors
+               for ok, (offset, _) in zip(able, plan.parse, strict=True)):
+        return None
+    # the last word of every name they give: "Viktor Yushchenko" needs the NER where
+    # "Ukrainian President Viktor Yushchenko" gives his role, as "Mr Blair" does where
+    # "Tony Blair" gives his name
+    surnames = {run[-1] for ok, (_, text) in zip(able, plan.parse, strict=True) if ok
+                for run in prefilter.name_runs(text)}
+    # "He" in one of them may stand for a person only the NER finds in a sentence before
+    referring = max((i for i, (ok, doc) in enumerate(zip(able, docs, strict=True))
+                     if ok and any(t.lower_ in prefilter.pronouns for t in doc)), default=-1)
+    return [ok or i < referring or prefilter.introduces(text, surnames)
+            for i, (ok, (_, text)) in enumerate(zip(able, plan.parse, strict=True))]
 
 
 def _context(gazetteer: Callable[[Doc], Doc], doc: Doc, start: int) -> Sentence:
