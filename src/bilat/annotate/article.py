@@ -119,48 +119,64 @@ def annotate_selected(articles: Iterable[Article], nlp: Language, prefilter: Pre
     with stage(stats, "prefilter"):
         plans = [prefilter.select(a.text, paragraphs(a.text)) for a in articles]
     with stage(stats, "annotate"):
-        docs = iter(nlp.pipe([text for plan in plans for _, text in plan.parse],
-                             batch_size=batch_size, disable=["ner"] if proposes else []))
-        parsed = [[next(docs) for _ in plan.parse] for plan in plans]
-        needs: list[list[bool]] = []
-        for i, plan in enumerate(plans):
-            need = [True] * len(plan.parse) if proposes is None else \
-                _needs_entities(plan, parsed[i], prefilter, proposes)
-            if need is None:  # none of the sentences that made it relevant can report
-                plans[i], parsed[i], need = Selection(relevant=False), [], []
-            needs.append(need)
-        if proposes is not None:
+        docs: list[dict[int, Doc]] = [{} for _ in plans]  # per article: offset -> Doc
+        if proposes is None:
+            parsed_words = _parse(nlp, plans, docs, batch_size)
+            needs = [[True] * len(plan.parse) for plan in plans]
+        else:
+            # the sentences that made an article relevant first: if none can report an
+            # event, the rest of the article is not parsed at all
+            parsed_words = _parse(nlp, plans, docs, batch_size, anchors_only=True,
+                                  entities=False)
+            for i, plan in enumerate(plans):
+                if not any(proposes(sent) for offset in plan.anchors
+                           for sent in docs[i][offset].sents):
+                    plans[i], docs[i] = Selection(relevant=False), {}
+            parsed_words += _parse(nlp, plans, docs, batch_size, entities=False)
+            needs = [_needs_entities(plan, [article_docs[offset] for offset, _ in plan.parse],
+                                     prefilter, proposes)
+                     for plan, article_docs in zip(plans, docs, strict=True)]
             ner: Any = nlp.get_pipe("ner")
-            list(ner.pipe([doc for article_docs, need in zip(parsed, needs, strict=True)
-                           for doc, needed in zip(article_docs, need, strict=True) if needed],
-                          batch_size=batch_size))
+            list(ner.pipe([article_docs[offset] for plan, article_docs, need
+                           in zip(plans, docs, needs, strict=True)
+                           for (offset, _), needed in zip(plan.parse, need, strict=True)
+                           if needed], batch_size=batch_size))
         gazetteer = nlp.get_pipe("bilat_gazetteer")
         annotated = []
-        for article, plan, article_docs in zip(articles, plans, parsed, strict=True):
+        for article, plan, article_docs in zip(articles, plans, docs, strict=True):
             sentences = [_context(gazetteer, nlp.make_doc(text), start)
                          for start, text in plan.context]
-            for (offset, _), doc in zip(plan.parse, article_docs, strict=True):
-                sentences.extend(_sentences(doc, offset))
+            for offset, _ in plan.parse:
+                sentences.extend(_sentences(article_docs[offset], offset))
             annotated.append(_numbered(article, sentences))
     if stats is not None:
+        stats.count("parsed_words", parsed_words)
         for plan, need in zip(plans, needs, strict=True):
             stats.count("relevant_articles", plan.relevant)
             stats.count("parsed_sentences", len(plan.parse))
-            stats.count("parsed_words", sum(len(text.split()) for _, text in plan.parse))
             stats.count("entity_words", sum(len(text.split()) for (_, text), needed
                                             in zip(plan.parse, need, strict=True) if needed))
             stats.count("context_sentences", len(plan.context))
     yield from annotated
 
 
+def _parse(nlp: Language, plans: list[Selection], docs: list[dict[int, Doc]], batch_size: int,
+           *, anchors_only: bool = False, entities: bool = True) -> int:
+    """Parse the planned sentences not parsed yet (only the anchors, if asked), in shared
+    batches, into ``docs``; with or without the NER. The words parsed."""
+    todo = [(i, offset, text) for i, plan in enumerate(plans) for offset, text in plan.parse
+            if offset not in docs[i] and (not anchors_only or offset in plan.anchors)]
+    parsed = nlp.pipe([text for _, _, text in todo], batch_size=batch_size,
+                      disable=[] if entities else ["ner"])
+    for (i, offset, _), doc in zip(todo, parsed, strict=True):
+        docs[i][offset] = doc
+    return sum(len(text.split()) for _, _, text in todo)
+
+
 def _needs_entities(plan: Selection, docs: list[Doc], prefilter: Prefilter,
-                    proposes: Callable[[Span], bool]) -> list[bool] | None:
-    """Which of an article's parsed sentences the NER must see (see annotate_selected);
-    None when none of the sentences that made it relevant can propose an event."""
+                    proposes: Callable[[Span], bool]) -> list[bool]:
+    """Which of an article's parsed sentences the NER must see (see annotate_selected)."""
     able = [any(proposes(sent) for sent in doc.sents) for doc in docs]
-    if not any(ok and offset in plan.anchors
-               for ok, (offset, _) in zip(able, plan.parse, strict=True)):
-        return None
     # the last word of every name they give: "Viktor Yushchenko" needs the NER where
     # "Ukrainian President Viktor Yushchenko" gives his role, as "Mr Blair" does where
     # "Tony Blair" gives his name
