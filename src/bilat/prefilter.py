@@ -153,8 +153,8 @@ class Prefilter:
         whether the article is relevant at all.
         """
         whole = _Words.of(text)
-        if not self._trigger(whole, ordered=False) or \
-                len(self._countries(whole)) < MIN_COUNTRIES:
+        if len(self._countries(whole)) < MIN_COUNTRIES or \
+                not self._trigger(whole, ordered=False):
             return Selection(relevant=False)  # most off-topic news leaves here
         units = [(offset + start, sentence) for offset, paragraph in paragraphs
                  for start, sentence in self.sentences(paragraph)]
