@@ -152,17 +152,13 @@ class Prefilter:
         test, are first looked for where a sentence names two countries, which decides
         whether the article is relevant at all.
         """
-        whole = _Words.of(text)
-        if len(self._countries(whole)) < MIN_COUNTRIES or \
-                not self._trigger(whole, ordered=False):
-            return Selection(relevant=False)  # most off-topic news leaves here
         units = [(offset + start, sentence) for offset, paragraph in paragraphs
                  for start, sentence in self.sentences(paragraph)]
         words = [_Words.of(sentence) for _, sentence in units]
         countries = [self._countries(w) for w in words]
         if not any(len(c) >= MIN_COUNTRIES and self._trigger(w)
                    for c, w in zip(countries, words, strict=True)):
-            return Selection(relevant=False)
+            return Selection(relevant=False)  # most off-topic news leaves here
         signals = [Signal(trigger=True, countries=c, cue=self._cue(u[1], w))
                    if self._trigger(w) else None
                    for u, w, c in zip(units, words, countries, strict=True)]
@@ -234,8 +230,8 @@ class Prefilter:
             for run in self.name_runs(text))
 
     # --- the three signals -------------------------------------------------------------
-    def _trigger(self, words: _Words, ordered: bool = True) -> bool:
-        """Are all the words of a trigger there (and, if ``ordered``, in its order)?"""
+    def _trigger(self, words: _Words) -> bool:
+        """Are all the words of a trigger there, in its order?"""
         satisfied: set[tuple[int, int]] = set()
         for word in words.words & self.trigger_words:
             satisfied.update(self.word_tokens[word])
@@ -250,7 +246,7 @@ class Prefilter:
             if counts.get(t, 0) == self.token_counts[t] - 1 and prefix in words.lower \
                     and pattern.search(words.text.lower()):
                 counts[t] = self.token_counts[t]
-        return any(n == self.token_counts[t] and (not ordered or self._in_order(t, words))
+        return any(n == self.token_counts[t] and self._in_order(t, words)
                    for t, n in counts.items())
 
     def _in_order(self, trigger: int, words: _Words) -> bool:
