@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,13 +21,15 @@ Anchor = tuple[int, frozenset[int]]  # an attribute id, and the hashes of its wo
 # A one-token pattern as tests on a Doc's attribute array: (column, values, accepted or
 # refused). An unset attribute reads 0, the hash of "", as the Matcher reads it.
 Lookup = tuple[tuple[int, frozenset[int], bool], ...]
+# The token keys whose REGEX a screen searches for in the Doc's text, lower-cased or not.
+SCREENED = {"LOWER": True, "TEXT": False, "ORTH": False}
 
 
 class AnchoredMatcher:
     """Matches as one ``Matcher`` with the same patterns would, faster.
 
-    spaCy's Matcher tries every pattern at every token, and set predicates ("IN") are
-    Python calls: a pattern that cannot match still costs. Here
+    spaCy's Matcher tries every pattern at every token, and set predicates ("IN",
+    "REGEX") are Python calls: a pattern that cannot match still costs. Here
 
     - a one-token pattern that only asks for given values or refuses them
       (``{"TAG": "NNS"}``, ``{"LOWER": "whom", "TAG": "WP"}``,
@@ -35,6 +38,9 @@ class AnchoredMatcher:
     - a pattern with a required token that names its words (``{"LEMMA": "visit"}``,
       ``{"LOWER": {"IN": [...]}}``) goes to a Matcher for those words, run only on Docs
       that hold one of them;
+    - a pattern with a required token that is a regex (``{"LOWER": {"REGEX":
+      "^co-?chair"}}``) goes to a Matcher run only on Docs whose text the regex finds
+      something in;
     - the other patterns share one Matcher that always runs.
 
     Like a Matcher, it gives each (key, start, end) once.
@@ -44,6 +50,9 @@ class AnchoredMatcher:
         self.vocab = vocab
         self.unanchored = Matcher(vocab)
         self.anchored: dict[Anchor, Matcher] = {}
+        # attribute -> a word's hash -> the anchored matchers that need it
+        self.by_word: dict[int, dict[int, list[Matcher]]] = {}
+        self.screened: list[tuple[re.Pattern[str], bool, Matcher]] = []
         self.patterns: dict[str, list[list[dict[str, Any]]]] = {}
         self.lookup_attributes: list[int | str] = []  # the columns of the attribute array
         # the first test's column -> a value it accepts -> (key, the pattern's other tests);
@@ -65,10 +74,20 @@ class AnchoredMatcher:
                         (match_id, tuple(others)))
                 continue
             anchor = _anchor(pattern, self.vocab)
-            if anchor is None:
-                matcher = self.unanchored
+            screen = _screen(pattern) if anchor is None else None
+            if anchor is not None:
+                if anchor not in self.anchored:
+                    self.anchored[anchor] = Matcher(self.vocab)
+                    attribute, words = anchor
+                    for word in words:
+                        self.by_word.setdefault(attribute, {}).setdefault(word, []).append(
+                            self.anchored[anchor])
+                matcher = self.anchored[anchor]
+            elif screen is not None:
+                matcher = Matcher(self.vocab)
+                self.screened.append((*screen, matcher))
             else:
-                matcher = self.anchored.setdefault(anchor, Matcher(self.vocab))
+                matcher = self.unanchored
             matcher.add(key, [pattern])
 
     def get(self, key: str) -> tuple[None, list[list[dict[str, Any]]]]:
@@ -76,13 +95,17 @@ class AnchoredMatcher:
         return None, self.patterns[key]
 
     def __call__(self, doc: Doc, **options: Any) -> list:
-        present: dict[int, dict[int, int]] = {}
         matches = list(self.unanchored(doc, **options)) if len(self.unanchored) else []
-        for (attribute, words), matcher in self.anchored.items():
-            if attribute not in present:
-                present[attribute] = doc.count_by(attribute)
-            if not present[attribute].keys().isdisjoint(words):
-                matches.extend(matcher(doc, **options))
+        wanted: dict[Matcher, None] = {}
+        for attribute, index in self.by_word.items():
+            for word in index.keys() & doc.count_by(attribute).keys():
+                wanted.update(dict.fromkeys(index[word]))
+        lower = doc.text.lower() if self.screened else ""
+        for pattern, lowered, matcher in self.screened:
+            if pattern.search(lower if lowered else doc.text):
+                wanted[matcher] = None
+        for matcher in wanted:
+            matches.extend(matcher(doc, **options))
         if self.lookup_attributes and len(doc):
             rows: list[list[Any]] = doc.to_array(self.lookup_attributes).reshape(
                 len(doc), len(self.lookup_attributes)).tolist()
@@ -118,12 +141,13 @@ class AnchoredMatcher:
                 accepted = "IN" in value
             else:
                 return None
-            attribute = LOOKUP_ATTRIBUTES[name]
+            tests.append((LOOKUP_ATTRIBUTES[name], values, accepted, name))
+        tests.sort(key=lambda test: (not test[2], test[3] not in WORD_ATTRIBUTES))
+        for attribute, *_ in tests:
             if attribute not in self.lookup_attributes:
                 self.lookup_attributes.append(attribute)
-            tests.append((self.lookup_attributes.index(attribute), values, accepted, name))
-        tests.sort(key=lambda test: (not test[2], test[3] not in WORD_ATTRIBUTES))
-        return tuple((column, values, accepted) for column, values, accepted, _ in tests)
+        return tuple((self.lookup_attributes.index(attribute), values, accepted)
+                     for attribute, values, accepted, _ in tests)
 
 
 def _anchor(pattern: list[dict[str, Any]], vocab: Vocab) -> Anchor | None:
@@ -137,4 +161,21 @@ def _anchor(pattern: list[dict[str, Any]], vocab: Vocab) -> Anchor | None:
                 return attribute, frozenset([vocab.strings.add(value)])
             if isinstance(value, dict) and set(value) == {"IN"}:
                 return attribute, frozenset(vocab.strings.add(word) for word in value["IN"])
+    return None
+
+
+def _screen(pattern: list[dict[str, Any]]) -> tuple[re.Pattern[str], bool] | None:
+    """A search over the Doc's text (lower-cased, or not) that must find something for a
+    required token's REGEX to match one of its tokens: the regex, unanchored."""
+    for token in pattern:
+        if token.get("OP") not in (None, "1", "+"):
+            continue
+        for key, lowered in SCREENED.items():
+            value = token.get(key)
+            if not (isinstance(value, dict) and set(value) == {"REGEX"}):
+                continue
+            regex = str(value["REGEX"])
+            if any(sign in regex for sign in ("(?", "\\b", "\\B", "\\$")):
+                return None  # lookarounds and word edges read the token's own edges
+            return re.compile(regex.removeprefix("^").removesuffix("$")), lowered
     return None
