@@ -120,9 +120,9 @@ def extract_candidates(annotated: AnnotatedArticle) -> Iterator[Candidate]:
 def can_propose(sent: Span) -> bool:
     """Can a parsed sentence propose a candidate, whatever the NER would find in it?
 
-    Everything a trigger must pass before the names around it count - quotation, gap,
-    type, hope, refusal, talk about it - needs the parse alone, so the pipeline runs the
-    NER only on sentences where a trigger passes (``annotate_selected``).
+    Much of what a trigger must pass - quotation, gap, type, hope, refusal, talk about it,
+    the evidence of its type that needs no names - needs the parse alone, so the pipeline
+    runs the NER only on sentences where a trigger passes (``annotate_selected``).
     """
     lemmas = {t.lemma_.lower() for t in sent}
     lowers = {t.lower_ for t in sent}
@@ -157,6 +157,8 @@ def _readings(sent: Span, triggers: list[Span], codebook: Codebook, lemmas: set[
             if _hedged(head, sent, codebook, reading) or _negated(head, codebook):
                 continue
             if reading not in ("MEETING", "CALL", "VISIT") and _under_discussion(head, sent):
+                continue
+            if not _plausible_by_parse(trigger, reading, span, head, sent, lowers):
                 continue
             yield span, trigger, head, reading
 
@@ -293,7 +295,8 @@ def _event_type(trigger: Trigger, span: Span, sent: Span, lemmas: set[str],
 
 def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent: Span,
                names: list[Name], lemmas: set[str], lowers: set[str]) -> bool:
-    """Type-specific evidence that the trigger reports an event, not a topic or a comment."""
+    """Type-specific evidence that the trigger reports an event, not a topic or a comment,
+    from the names around it (what the parse alone says is ``_plausible_by_parse``)."""
     people = [n for n in names if _person_like(n) and n.side != "topic"]
     if trigger.require_entity == "person" and not people:
         return False
@@ -304,6 +307,36 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
             _person_like(n) and span.doc[n.end - 1].dep_ == "dobj" and
             span.doc[n.end - 1].head.i == head.i for n in names):
         return False  # "received a takeover approach from X": a meeting receives a person
+    if event_type == "DEAL":
+        goods = _has_money_or_platform(sent, names) or bool(lowers & GOODS)
+        governing = {t.lemma_.lower() for t in _ancestors(head, sent, limit=4)}
+        if trigger.id == "deal_contract" and not governing & DEAL_VERBS and not (
+                goods and span[0].lower_ not in ("export", "exports", "sale", "sales")):
+            return False  # "exports rose", "Boeing and Airbus have been taking orders"
+        if trigger.id in ("deal_buy", "deal_sell", "deal_approve", "deal_deliver") and not (
+                goods or lowers & FIRM_DEAL_WORDS):
+            return False  # "Denmark exports its products to Greece": trade, not a deal
+    if event_type == "AID":
+        given = lowers & AID_CUES or lowers & GOODS or _has_money_or_platform(sent, names)
+        if not given:
+            return False
+        if not lemmas & AID_GIVING and not _has_money_or_platform(sent, names):
+            return False
+    if event_type == "VISIT" and not any(_person_like(n) and n.side == "subject" for n in names) \
+            and not lowers & {"delegation", "minister", "ministers", "president", "leader",
+                              "secretary", "chief", "officials", "team"}:
+        return False  # a visit is a person's or a delegation's, not a warship's
+    if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN") and \
+            not any(n.side in ("subject", "object") for n in names):
+        # A bare noun ("the meeting focused on ...") refers back; it adds a source to an
+        # event another sentence reports but proposes none without participants.
+        return False
+    return True
+
+
+def _plausible_by_parse(trigger: Trigger, event_type: str, span: Span, head: Token,
+                        sent: Span, lowers: set[str]) -> bool:
+    """The part of ``_plausible`` that needs no names: the parse and the words alone."""
     if trigger.max_gap is not None and span[-1].i not in {t.i for t in span[0].subtree}:
         return False  # "has come towards meeting": the noun is not what was held
     if trigger.id == "meet_noun" and span.end < sent.end and \
@@ -326,16 +359,8 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
             for c in head.children)):
         return False  # "their demands are met", "met the deadline"
     if event_type == "DEAL":
-        goods = _has_money_or_platform(sent, names) or bool(lowers & GOODS)
-        governing = {t.lemma_.lower() for t in _ancestors(head, sent, limit=4)}
-        if trigger.id == "deal_contract" and not governing & DEAL_VERBS and not (
-                goods and span[0].lower_ not in ("export", "exports", "sale", "sales")):
-            return False  # "exports rose", "Boeing and Airbus have been taking orders"
         if head.lemma_ == "order" and head.pos_ == "VERB" and _followed_by_to_verb(span):
             return False  # "asked the court to order Russia to arbitration"
-        if trigger.id in ("deal_buy", "deal_sell", "deal_approve", "deal_deliver") and not (
-                goods or lowers & FIRM_DEAL_WORDS):
-            return False  # "Denmark exports its products to Greece": trade, not a deal
         following = span.doc[span.end] if span.end < len(span.doc) else None
         preceding = span.doc[span.start - 1] if span.start > 0 else None
         if following is not None and following.lower_ in load_codebook().restrictions:
@@ -363,30 +388,19 @@ def _plausible(trigger: Trigger, event_type: str, span: Span, head: Token, sent:
         if head.lower_ in ("exercise", "exercises") and _is_verb_use(head):
             return False
     if event_type == "AID":
-        given = lowers & AID_CUES or lowers & GOODS or _has_money_or_platform(sent, names)
-        if not given or "access" in lowers:
-            return False
-        if not lemmas & AID_GIVING and not _has_money_or_platform(sent, names):
+        if "access" in lowers:
             return False
         if trigger.require_aid_cue and not (lowers & {"gift", "gifted", "donation", "aid",
                                                       "assistance", "grant"} or lowers & GOODS):
             return False
-    if event_type == "VISIT" and not any(_person_like(n) and n.side == "subject" for n in names) \
-            and not lowers & {"delegation", "minister", "ministers", "president", "leader",
-                              "secretary", "chief", "officials", "team"}:
-        return False  # a visit is a person's or a delegation's, not a warship's
     if head.pos_ in ("NOUN", "PROPN") and head.dep_ in ("nsubj", "nsubjpass") and \
             head.head.lemma_ in COMMENT_VERBS and trigger.id != "exercise_named":
         return False  # "the exercise would help the two armies ...": a comment on it
-    if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN"):
-        # A bare noun ("the meeting focused on ...") refers back; it adds a source to an
-        # event another sentence reports but proposes none without participants.
-        if not any(n.side in ("subject", "object") for n in names):
-            return False
-        if head.dep_ == "pobj" and head.head.lower_ in BACK_REFERENCE_PREPS and not any(
+    if event_type in ("MEETING", "VISIT") and head.pos_ in ("NOUN", "PROPN") and \
+            head.dep_ == "pobj" and head.head.lower_ in BACK_REFERENCE_PREPS and not any(
                 c.dep_ == "prep" for c in head.children) and not trigger.mode and \
-                _forum(head) is None:
-            return False  # "said after the talks"
+            _forum(head) is None:
+        return False  # "said after the talks"
     return True
 
 
