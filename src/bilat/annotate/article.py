@@ -128,14 +128,20 @@ def annotate_selected(articles: Iterable[Article], nlp: Language, prefilter: Pre
             # event, the rest of the article is not parsed at all
             parsed_words = _parse(nlp, plans, docs, batch_size, anchors_only=True,
                                   entities=False)
-            for i, plan in enumerate(plans):
-                if not any(proposes(sent) for offset in plan.anchors
-                           for sent in docs[i][offset].sents):
+            able: list[dict[int, bool]] = [  # per article: offset -> can it report?
+                {offset: any(proposes(sent) for sent in docs[i][offset].sents)
+                 for offset in plan.anchors} for i, plan in enumerate(plans)]
+            for i, article_able in enumerate(able):
+                if not any(article_able.values()):
                     plans[i], docs[i] = Selection(relevant=False), {}
             parsed_words += _parse(nlp, plans, docs, batch_size, entities=False)
-            needs = [_needs_entities(plan, [article_docs[offset] for offset, _ in plan.parse],
-                                     prefilter, proposes)
-                     for plan, article_docs in zip(plans, docs, strict=True)]
+            for plan, article_docs, article_able in zip(plans, docs, able, strict=True):
+                for offset, _ in plan.parse:
+                    if offset not in article_able:
+                        article_able[offset] = any(proposes(sent)
+                                                   for sent in article_docs[offset].sents)
+            needs = [_needs_entities(plan, article_docs, article_able, prefilter)
+                     for plan, article_docs, article_able in zip(plans, docs, able, strict=True)]
             ner: Any = nlp.get_pipe("ner")
             list(ner.pipe([article_docs[offset] for plan, article_docs, need
                            in zip(plans, docs, needs, strict=True)
@@ -173,18 +179,20 @@ def _parse(nlp: Language, plans: list[Selection], docs: list[dict[int, Doc]], ba
     return sum(len(text.split()) for _, _, text in todo)
 
 
-def _needs_entities(plan: Selection, docs: list[Doc], prefilter: Prefilter,
-                    proposes: Callable[[Span], bool]) -> list[bool]:
-    """Which of an article's parsed sentences the NER must see (see annotate_selected)."""
-    able = [any(proposes(sent) for sent in doc.sents) for doc in docs]
+def _needs_entities(plan: Selection, docs: dict[int, Doc], can_report: dict[int, bool],
+                    prefilter: Prefilter) -> list[bool]:
+    """Which of an article's parsed sentences the NER must see (see annotate_selected),
+    given which can report an event."""
+    able = [can_report[offset] for offset, _ in plan.parse]
     # the last word of every name they give: "Viktor Yushchenko" needs the NER where
     # "Ukrainian President Viktor Yushchenko" gives his role, as "Mr Blair" does where
     # "Tony Blair" gives his name
     surnames = {run[-1] for ok, (_, text) in zip(able, plan.parse, strict=True) if ok
                 for run in prefilter.name_runs(text)}
     # "He" in one of them may stand for a person only the NER finds in a sentence before
-    referring = max((i for i, (ok, doc) in enumerate(zip(able, docs, strict=True))
-                     if ok and any(t.lower_ in prefilter.pronouns for t in doc)), default=-1)
+    referring = max((i for i, (ok, (offset, _)) in enumerate(zip(able, plan.parse, strict=True))
+                     if ok and any(t.lower_ in prefilter.pronouns for t in docs[offset])),
+                    default=-1)
     return [ok or i < referring or prefilter.introduces(text, surnames)
             for i, (ok, (_, text)) in enumerate(zip(able, plan.parse, strict=True))]
 
