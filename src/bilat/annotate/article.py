@@ -124,29 +124,8 @@ def annotate_selected(articles: Iterable[Article], nlp: Language, prefilter: Pre
             parsed_words = _parse(nlp, plans, docs, batch_size)
             needs = [[True] * len(plan.parse) for plan in plans]
         else:
-            # the sentences that made an article relevant first: if none can report an
-            # event, the rest of the article is not parsed at all
-            parsed_words = _parse(nlp, plans, docs, batch_size, anchors_only=True,
-                                  entities=False)
-            able: list[dict[int, bool]] = [  # per article: offset -> can it report?
-                {offset: any(proposes(sent) for sent in docs[i][offset].sents)
-                 for offset in plan.anchors} for i, plan in enumerate(plans)]
-            for i, article_able in enumerate(able):
-                if not any(article_able.values()):
-                    plans[i], docs[i] = Selection(relevant=False), {}
-            parsed_words += _parse(nlp, plans, docs, batch_size, entities=False)
-            for plan, article_docs, article_able in zip(plans, docs, able, strict=True):
-                for offset, _ in plan.parse:
-                    if offset not in article_able:
-                        article_able[offset] = any(proposes(sent)
-                                                   for sent in article_docs[offset].sents)
-            needs = [_needs_entities(plan, article_docs, article_able, prefilter)
-                     for plan, article_docs, article_able in zip(plans, docs, able, strict=True)]
-            ner: Any = nlp.get_pipe("ner")
-            list(ner.pipe([article_docs[offset] for plan, article_docs, need
-                           in zip(plans, docs, needs, strict=True)
-                           for (offset, _), needed in zip(plan.parse, need, strict=True)
-                           if needed], batch_size=batch_size))
+            parsed_words, needs = _parse_then_entities(nlp, plans, docs, batch_size, prefilter,
+                                                       proposes)
         gazetteer = nlp.get_pipe("bilat_gazetteer")
         annotated = []
         for article, plan, article_docs in zip(articles, plans, docs, strict=True):
@@ -164,6 +143,34 @@ def annotate_selected(articles: Iterable[Article], nlp: Language, prefilter: Pre
                                             in zip(plan.parse, need, strict=True) if needed))
             stats.count("context_sentences", len(plan.context))
     yield from annotated
+
+
+def _parse_then_entities(nlp: Language, plans: list[Selection], docs: list[dict[int, Doc]],
+                         batch_size: int, prefilter: Prefilter,
+                         proposes: Callable[[Span], bool]) -> tuple[int, list[list[bool]]]:
+    """Parse without the NER, the sentences that made each article relevant first; drop the
+    articles none of which can report an event; then run the NER where it can matter (see
+    annotate_selected). The words parsed, and where the NER ran."""
+    parsed_words = _parse(nlp, plans, docs, batch_size, anchors_only=True, entities=False)
+    able: list[dict[int, bool]] = [  # per article: offset -> can the sentence report?
+        {offset: any(proposes(sent) for sent in docs[i][offset].sents)
+         for offset in plan.anchors} for i, plan in enumerate(plans)]
+    for i, article_able in enumerate(able):
+        if not any(article_able.values()):
+            plans[i], docs[i] = Selection(relevant=False), {}
+    parsed_words += _parse(nlp, plans, docs, batch_size, entities=False)
+    for plan, article_docs, article_able in zip(plans, docs, able, strict=True):
+        for offset, _ in plan.parse:
+            if offset not in article_able:
+                article_able[offset] = any(proposes(sent) for sent in article_docs[offset].sents)
+    needs = [_needs_entities(plan, article_docs, article_able, prefilter)
+             for plan, article_docs, article_able in zip(plans, docs, able, strict=True)]
+    ner: Any = nlp.get_pipe("ner")
+    list(ner.pipe([article_docs[offset] for plan, article_docs, need
+                   in zip(plans, docs, needs, strict=True)
+                   for (offset, _), needed in zip(plan.parse, need, strict=True) if needed],
+                  batch_size=batch_size))
+    return parsed_words, needs
 
 
 def _parse(nlp: Language, plans: list[Selection], docs: list[dict[int, Doc]], batch_size: int,
