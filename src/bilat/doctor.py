@@ -26,14 +26,13 @@ def _version(package: str) -> str | None:
 def run_checks() -> Iterator[Check]:
     yield Check("python", sys.version_info >= (3, 10), sys.version.split()[0],
                 "use Python 3.10 or newer")
-    for package, wanted in (("spacy", "3.8.7"), ("trafilatura", None), ("dateparser", None),
-                            ("pycountry", None)):
+    for package, wanted, why in (
+            ("spacy", "3.8.7", " (later 3.8 wheels annotate alike, 1.7 times slower)"),
+            ("trafilatura", None, ""), ("dateparser", None, ""), ("pycountry", None, "")):
         version = _version(package)
         ok = version is not None and (wanted is None or version == wanted)
         yield Check(package, ok, version or "not installed",
-                    f"pip install '{package}{'==' + wanted if wanted else ''}'"
-                    + (" (later 3.8 wheels annotate alike, 1.7 times slower)"
-                       if package == "spacy" else ""))
+                    f"pip install '{package}{'==' + wanted if wanted else ''}'{why}")
     from .annotate.components import MODEL_PACKAGES
 
     installed = [p for p in MODEL_PACKAGES if _version(p.replace("_", "-")) or _version(p)]
