@@ -66,16 +66,17 @@ def test_ingesting_again_changes_nothing(store_url):
 def test_an_article_that_fails_to_store_keeps_those_before_it(store_url, monkeypatch):
     from bilat.pipeline import process_documents
     from bilat.store.tables import ArticleRow, MentionRow
+    from bilat.store.writes import Writer
 
     results = list(process_documents([RAFALE_PTI, MEETING_MAY, MEETING_JUNE]))
-    fold = Store._fold
+    fold = Writer.fold
 
-    def failing_fold(self, session, article, *rest):
+    def failing_fold(self, article, *rest):
         if article.doc_id == "june.txt":
             raise RuntimeError("database is full")
-        return fold(self, session, article, *rest)
+        return fold(self, article, *rest)
 
-    monkeypatch.setattr(Store, "_fold", failing_fold)
+    monkeypatch.setattr(Writer, "fold", failing_fold)
     store = Store(store_url)
     with pytest.raises(RuntimeError, match="database is full"):
         store.ingest(results)  # all three in one batch

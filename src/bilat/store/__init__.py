@@ -1,8 +1,9 @@
 """Store: bilat's one database gateway (SQLite by default, PostgreSQL by URL).
 
-All reads and writes go through ``Store``. Each article is written in its own transaction,
-with its events folded into the events already stored (``merge.same_real_event``), so an
-ingest stopped half-way leaves a consistent store and running it again completes it.
+All reads and writes go through ``Store``. Articles are written a batch to a transaction
+(``writes.Writer``), each with its events folded into the events already stored
+(``merge.same_real_event``), so an ingest stopped half-way leaves a consistent store and
+running it again completes it.
 """
 
 from __future__ import annotations

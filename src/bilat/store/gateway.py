@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
-import numpy
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     Engine,
     column,
     create_engine,
-    delete,
     event,
     func,
     literal_column,
@@ -27,17 +23,13 @@ from sqlalchemy import (
     select,
     table,
     text,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
 
-from ..merge import candidate_window, combine, match_score, same_real_event
 from ..records import Result
-from .registry import resolve_entity
 from .tables import (
     ARTICLE_TEXT,
     EVENT_TEXT,
-    ArticleBandRow,
     ArticleRow,
     DyadCountRow,
     EntityKeyRow,
@@ -49,17 +41,10 @@ from .tables import (
     FullText,
     MentionRow,
 )
+from .writes import Writer
 
-SHINGLE = 5
-PERMUTATIONS = 64
-BANDS = 16
 INGEST_BATCH = 64  # articles per transaction when ingesting a stream...
 INGEST_SECONDS = 2.0  # ...or fewer, so that a slow stream's articles are not held back
-NEAR_DUPLICATE = 0.7  # estimated Jaccard of word 5-grams: one wire story, lightly edited
-# One random 64-bit mask per permutation: min over (hash XOR mask) is a MinHash.
-_MASKS = numpy.array([int.from_bytes(hashlib.blake2b(f"mask{i}".encode(), digest_size=8)
-                                     .digest(), "big") for i in range(PERMUTATIONS)],
-                     dtype=numpy.uint64)
 
 
 @dataclass
@@ -75,31 +60,6 @@ class IngestReport:
         """Add another report's counts and event ids to this one's."""
         for name in (f.name for f in fields(self)):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-def _normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def _signature(text: str) -> list[int]:
-    words = re.findall(r"\w+", text.lower())
-    grams = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    hashes = numpy.array([int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(),
-                                         "big") for g in grams], dtype=numpy.uint64)
-    # JSON keeps integers exactly only up to 2**53 in many readers: store the top 52 bits
-    signature = (hashes[None, :] ^ _MASKS[:, None]).min(axis=1) >> numpy.uint64(12)
-    return [int(value) for value in signature]
-
-
-def _bands(signature: list[int]) -> list[str]:
-    rows = PERMUTATIONS // BANDS
-    return [f"{i:02d}" + hashlib.blake2b(repr(signature[i * rows:(i + 1) * rows]).encode(),
-                                         digest_size=8).hexdigest()
-            for i in range(BANDS)]
-
-
-def _similarity(a: list[int], b: list[int]) -> float:
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
 @dataclass(frozen=True)
@@ -199,16 +159,6 @@ def _filtered(session: Session, query: Any, where: EventFilter) -> Any:
 
 
 
-@dataclass(frozen=True)
-class _Reported:
-    """One mention of an event, with the article that reports it."""
-
-    record: dict[str, Any]
-    article_id: int
-    duplicate_of: int | None
-    published: str | None
-
-
 class Store:
     """Open (and migrate) a database; write results into it; read events back."""
 
@@ -261,9 +211,11 @@ class Store:
             return
         stored = IngestReport()
         try:
-            with Session(self.engine) as session, session.begin():
+            with self.engine.begin() as connection:
+                writer = Writer(connection)
                 for result in results:
-                    self._store_article(session, result, stored)
+                    writer.store_article(result, stored)
+                writer.finish()
         except Exception:
             for result in results:
                 self.ingest_result(result, report)
@@ -273,155 +225,11 @@ class Store:
     def ingest_result(self, result: Result, report: IngestReport | None = None) -> IngestReport:
         """Store one article and fold its events in, in one transaction."""
         report = report or IngestReport()
-        with Session(self.engine) as session, session.begin():
-            self._store_article(session, result, report)
+        with self.engine.begin() as connection:
+            writer = Writer(connection)
+            writer.store_article(result, report)
+            writer.finish()
         return report
-
-    def _store_article(self, session: Session, result: Result, report: IngestReport) -> None:
-        article = result.article
-        content_hash = hashlib.sha256(_normalised(article.text).encode()).hexdigest()
-        same = [ArticleRow.content_hash == content_hash]
-        if article.url:
-            same.append(ArticleRow.url == article.url)
-        known = session.scalars(select(ArticleRow.id).where(or_(*same))).first()
-        if known is not None:
-            report.known += 1
-            return
-        signature = _signature(article.text)
-        bands = _bands(signature)
-        original = self._near_duplicate(session, signature, bands)
-        row = ArticleRow(doc_id=article.id, url=article.url, title=article.title,
-                         outlet=article.outlet, published=article.date,
-                         text=article.text, content_hash=content_hash,
-                         signature=signature, duplicate_of=original,
-                         ingested_at=datetime.now(timezone.utc))
-        session.add(row)
-        session.flush()
-        session.add_all(ArticleBandRow(band=b, article_id=row.id) for b in bands)
-        report.articles += 1
-        report.near_duplicates += original is not None
-        taken: set[str] = set()
-        for found in result.events:
-            # forum and 'separate' travel with the stored report to guide later merges
-            record = {**found.to_dict(), "forum": found.extra.get("forum"),
-                      "distinct": bool(found.extra.get("distinct"))}
-            self._fold(session, row, record, taken, report)
-
-    def _near_duplicate(self, session: Session, signature: list[int],
-                        bands: list[str]) -> int | None:
-        candidates = session.scalars(select(ArticleBandRow.article_id)
-                                     .where(ArticleBandRow.band.in_(bands)).distinct()).all()
-        best, best_score = None, NEAR_DUPLICATE
-        for candidate in candidates:
-            other = session.get(ArticleRow, candidate)
-            if other is None:
-                continue
-            score = _similarity(signature, other.signature)
-            if score >= best_score:
-                best, best_score = other.duplicate_of or other.id, score
-        return best
-
-    def _fold(self, session: Session, article: ArticleRow, record: dict[str, Any],
-              taken: set[str], report: IngestReport) -> None:
-        """Merge one reported event into the event it reports, or store it as a new one.
-
-        ``taken``: the events this article's earlier reports went to; the extractor kept
-        them apart, so they stay apart in the store."""
-        record = {**record, "document": record["sources"][0]["document"],
-                  "article_published": article.published}
-        countries = ",".join(record["countries"])
-        query = select(EventRow).where(EventRow.type == record["type"],
-                                       EventRow.countries == countries)
-        window = candidate_window(record.get("date"))
-        if window is not None:
-            low, high, year = window
-            query = query.where(or_(EventRow.date.is_(None), EventRow.date == year,
-                                    EventRow.date.between(low, high)))
-        candidates = [row for row in session.scalars(query.order_by(EventRow.id))
-                      if row.id not in taken and same_real_event(row.record, record)]
-        match = max(candidates, key=lambda row: match_score(row.record, record), default=None)
-        if match is None:
-            # A new event is written once, complete: no mentions to read back, no links to undo.
-            row = EventRow(id=record["id"], type=record["type"], countries=countries,
-                           num_sources=0, num_articles=0)
-            links = self._refresh(session, row, [_Reported(record, article.id,
-                                                           article.duplicate_of,
-                                                           article.published)])
-            session.add(row)
-            session.flush()  # the event row first: its countries, links and mention refer to it
-            session.add_all(EventCountryRow(event_id=row.id, country=c, type=row.type,
-                                            sort_date=row.sort_date)
-                            for c in record["countries"])
-            session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
-            report.events_new += 1
-        else:
-            row = match
-            session.add(MentionRow(event_id=row.id, article_id=article.id, record=record))
-            session.flush()  # read back with the event's other mentions
-            links = self._refresh(session, row, self._reported(session, row))
-            session.execute(update(EventCountryRow).where(EventCountryRow.event_id == row.id)
-                            .values(sort_date=row.sort_date))
-            session.execute(delete(EventEntityRow).where(EventEntityRow.event_id == row.id))
-            report.events_merged += 1
-        session.add_all(links)
-        _link_visit(session, row, new=match is None)
-        taken.add(row.id)
-        report.event_ids.append(row.id)
-
-    @staticmethod
-    def _reported(session: Session, row: EventRow) -> list[_Reported]:
-        return [_Reported(*found) for found in session.execute(
-            select(MentionRow.record, ArticleRow.id, ArticleRow.duplicate_of,
-                   ArticleRow.published)
-            .join(ArticleRow, ArticleRow.id == MentionRow.article_id)
-            .where(MentionRow.event_id == row.id).order_by(MentionRow.id))]
-
-    def _refresh(self, session: Session, row: EventRow,
-                 mentions: list[_Reported]) -> list[EventEntityRow]:
-        """Set an event's merged record and counts from all its mentions; give the links
-        from it to its participants' registry entries."""
-        first_refresh = row.num_sources == 0
-        merged = combine([m.record for m in mentions])
-        merged["id"] = row.id
-        # when the outlets published it; an article without a date gives none
-        reported = [m.published for m in mentions if m.published]
-        row.num_sources = len({(s["document"], s["start"]) for s in merged["sources"]})
-        row.num_articles = len({m.duplicate_of or m.article_id for m in mentions})
-        row.first_reported = min(reported) if reported else None
-        merged.update(num_sources=row.num_sources, num_articles=row.num_articles,
-                      first_reported=row.first_reported)
-        row.date, row.end_date, row.status = merged["date"], merged["end_date"], merged["status"]
-        counted_year = None if first_refresh else (row.sort_date or "")[:4]
-        row.sort_date = row.date or row.first_reported
-        year = (row.sort_date or "")[:4]
-        if counted_year != year:  # a new event, or a merge moved it to another year
-            if counted_year is not None:
-                _count_dyads(session, row, counted_year, -1)
-            _count_dyads(session, row, year, +1)
-        row.cameo, row.confidence, row.platform = merged["cameo"], merged["confidence"], \
-            merged.get("platform")
-        amount = merged.get("amount") or {}
-        row.amount_value, row.amount_currency = amount.get("value"), amount.get("currency")
-        row.updated_at = datetime.now(timezone.utc)
-        links = self._link_entities(session, row, merged)
-        row.record = merged
-        row.search_text = _search_text(merged)
-        return links
-
-    @staticmethod
-    def _link_entities(session: Session, row: EventRow,
-                       merged: dict[str, Any]) -> list[EventEntityRow]:
-        """Each participant to its registry entry, named as the registry names it."""
-        links = {}
-        for side in ("actor", "recipient"):
-            resolved: dict[str, dict[str, Any]] = {}
-            for entity in merged[side]:
-                known = resolve_entity(session, entity, row.sort_date)
-                resolved.setdefault(known.id, {**entity, "id": known.id, "name": known.name})
-                links[(known.id, side)] = EventEntityRow(event_id=row.id, entity_id=known.id,
-                                                         side=side)
-            merged[side] = list(resolved.values())
-        return list(links.values())
 
     # --- reads (for bilat.query and bilat.evaluation) ----------------------------------------
     def count_events(self) -> int:
@@ -590,73 +398,6 @@ def _counted_dyads(store: Store, where: EventFilter) -> list[dict[str, Any]]:
                 for a, b, t, y, n in session.execute(query)]
 
 
-def _count_dyads(session: Session, row: EventRow, year: str, delta: int) -> None:
-    countries = row.countries.split(",")
-    for index, first in enumerate(countries):
-        for second in countries[index + 1:]:
-            key = (first, second, row.type, year)
-            counted = session.get(DyadCountRow, key)
-            if counted is None:
-                session.add(DyadCountRow(country_a=first, country_b=second, type=row.type,
-                                         year=year, events=delta))
-            else:
-                counted.events += delta
-
-
-VISIT_DAYS = 4  # how long a visit with no end date given may have lasted
-DURING_VISIT: tuple[str, ...] = ("MEETING", "AGREEMENT")
-
-
-def _visit_span(visit: EventRow) -> tuple[str, str] | None:
-    if not visit.date or len(visit.date) != 10:
-        return None
-    end = visit.end_date if visit.end_date and len(visit.end_date) == 10 else \
-        (date.fromisoformat(visit.date) + timedelta(days=VISIT_DAYS - 1)).isoformat()
-    return visit.date, end
-
-
-def _held_during(held: EventRow, visit: EventRow) -> bool:
-    """A meeting or signing on a day of the visit, between its countries, in the country
-    visited (where either says where)."""
-    span = _visit_span(visit)
-    if span is None or not held.date or len(held.date) != 10 or \
-            not span[0] <= held.date <= span[1]:
-        return False
-    if not set(held.countries.split(",")) <= set(visit.countries.split(",")):
-        return False
-    where = (held.record.get("location") or {}).get("country")
-    visited = (visit.record.get("location") or {}).get("country") or next(
-        (e.get("country") for e in visit.record["recipient"] if e.get("country")), None)
-    return where is None or visited is None or where == visited
-
-
-def _link_visit(session: Session, row: EventRow, *, new: bool) -> None:
-    """Link a visit and the meetings and signings held during it, whichever came first."""
-    if row.type != "VISIT" and row.type not in DURING_VISIT:
-        return
-    if not new:  # a merge may have moved its date
-        session.execute(delete(EventLinkRow).where(or_(EventLinkRow.event_id == row.id,
-                                                       EventLinkRow.linked_id == row.id)))
-    if not row.date or len(row.date) != 10:
-        return
-    day = date.fromisoformat(row.date)
-    types: tuple[str, ...]
-    if row.type == "VISIT":
-        low, high, types = row.date, (_visit_span(row) or (row.date, row.date))[1], DURING_VISIT
-    else:
-        low, high, types = (day - timedelta(days=31)).isoformat(), row.date, ("VISIT",)
-    anchor = row.countries.split(",")[0]
-    nearby = session.scalars(
-        select(EventRow).join(EventCountryRow, EventCountryRow.event_id == EventRow.id)
-        .where(EventCountryRow.country == anchor, EventCountryRow.type.in_(types),
-               EventCountryRow.sort_date.between(low, high), EventRow.id != row.id)
-        .order_by(EventRow.id))
-    for other in nearby:
-        held, visit = (other, row) if row.type == "VISIT" else (row, other)
-        if _held_during(held, visit):
-            session.add(EventLinkRow(event_id=held.id, linked_id=visit.id, relation="during"))
-
-
 def _linked(session: Session, event_id: str) -> list[dict[str, Any]]:
     """The events linked to one: the visit it was held during, or those held during it."""
     found = []
@@ -668,13 +409,6 @@ def _linked(session: Session, event_id: str) -> list[dict[str, Any]]:
             found.append({"id": other.id, "type": other.type, "date": other.date,
                           "relation": relation})
     return found
-
-
-def _search_text(record: dict[str, Any]) -> str:
-    parts = [e["name"] for e in record["actor"] + record["recipient"]]
-    parts += [record.get("platform") or "", record.get("agreement") or ""]
-    parts += [s["sentence"] for s in record["sources"]]
-    return " ".join(parts).lower()
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

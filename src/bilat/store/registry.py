@@ -14,13 +14,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..knowledge import load_knowledge
-from .tables import EntityKeyRow, EntityRow
+from .tables import EntityKeyRow, EntityRow, table_of
+
+ENTITIES, KEYS = table_of(EntityRow), table_of(EntityKeyRow)
+_ENTRY = select(ENTITIES).where(ENTITIES.c.id == bindparam("wanted"))
+_KEYED = select(ENTITIES).join(KEYS, KEYS.c.entity_id == ENTITIES.c.id) \
+    .where(KEYS.c.key == bindparam("wanted")).order_by(ENTITIES.c.id)
+_RENAME = update(ENTITIES).where(ENTITIES.c.id == bindparam("entry"))  # SET from the values
 
 
 def entity_id(kind: str, name: str, country: str | None) -> str:
@@ -62,26 +68,24 @@ def _compatible(short: str, long: str) -> bool:
     return True
 
 
-def _names_of(row: EntityRow) -> list[str]:
-    return [row.name, *row.aliases]
+@dataclass
+class Entry:
+    """A registry entry as an ingest holds it: an ``entities`` row."""
 
+    id: str
+    kind: str
+    name: str
+    country: str | None
+    aliases: list[str] = field(default_factory=list)
+    # [{role, since, until, source}]
+    roles: list[dict[str, Any]] = field(default_factory=list)
 
-def _has_role(row: EntityRow, role: str | None) -> bool:
-    return bool(role) and any(r["role"] == role for r in row.roles)
+    @property
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
 
-
-def _person_match(session: Session, entity: dict[str, Any]) -> EntityRow | None:
-    key = _surname_key(entity.get("country"), entity["name"])
-    if key is None:
-        return None
-    rows = session.scalars(select(EntityRow).join(EntityKeyRow,
-                                                  EntityKeyRow.entity_id == EntityRow.id)
-                           .where(EntityKeyRow.key == key).order_by(EntityRow.id)).all()
-    fitting = [row for row in rows if any(_compatible(entity["name"], known)
-                                          for known in _names_of(row))]
-    if len(fitting) > 1:
-        fitting = [row for row in fitting if _has_role(row, entity.get("role"))]
-    return fitting[0] if len(fitting) == 1 else None
+    def has_role(self, role: str | None) -> bool:
+        return bool(role) and any(r["role"] == role for r in self.roles)
 
 
 def _known_tenures(entity: dict[str, Any]) -> list[dict[str, Any]]:
@@ -93,57 +97,107 @@ def _known_tenures(entity: dict[str, Any]) -> list[dict[str, Any]]:
             if holder.country == entity.get("country")]
 
 
-def _note_role(row: EntityRow, role: str | None, on: str | None) -> None:
-    """Widen the reported tenure of ``role`` to include ``on``; known tenures stay as given."""
-    if not role or any(r["role"] == role and r["source"] == "knowledge" for r in row.roles):
-        return
-    roles = [dict(r) for r in row.roles]
+def _with_role(roles: list[dict[str, Any]], role: str | None,
+               on: str | None) -> list[dict[str, Any]]:
+    """The roles with the reported tenure of ``role`` widened to include ``on``; known
+    tenures stay as given."""
+    if not role or any(r["role"] == role and r["source"] == "knowledge" for r in roles):
+        return roles
+    roles = [dict(r) for r in roles]
     reported = next((r for r in roles if r["role"] == role), None)
     if reported is None:
         roles.append({"role": role, "since": on, "until": on, "source": "reported"})
     elif on:
         reported["since"] = min(filter(None, (reported["since"], on)))
         reported["until"] = max(filter(None, (reported["until"], on)))
-    row.roles = roles
+    return roles
 
 
-def _add_keys(session: Session, row: EntityRow, name: str) -> None:
-    keys = {_name_key(row.kind, row.country, name)}
-    if row.kind == "person" and (surname := _surname_key(row.country, name)):
-        keys.add(surname)
-    for key in keys:
-        if session.get(EntityKeyRow, (key, row.id)) is None:
-            session.add(EntityKeyRow(key=key, entity_id=row.id))
+class Registry:
+    """The registry as one ingest transaction reads and writes it.
 
+    Each entry and name key is read once per transaction and kept; every change is written
+    at once, so the database and what is kept agree. (Through the ORM, ingesting an on-topic
+    article asked for the same entries again and again, each lookup a statement and a flush.)
+    """
 
-def resolve_entity(session: Session, entity: dict[str, Any], on: str | None) -> EntityRow:
-    """The registry entry for an event's participant, created if this is its first report."""
-    kind, name, country = entity["kind"], entity["name"], entity.get("country")
-    row = None
-    if kind == "person" and len(_words(name)) == 1:
-        # a bare surname is only as good as the one person it fits (see the module doc)
-        row = _person_match(session, entity)
-    if row is None:
-        row = session.get(EntityRow, entity_id(kind, name, country))
-    if row is None and len(_words(name)) > 1:
-        row = session.scalars(select(EntityRow).join(EntityKeyRow,
-                                                     EntityKeyRow.entity_id == EntityRow.id)
-                              .where(EntityKeyRow.key == _name_key(kind, country, name))
-                              .order_by(EntityRow.id)).first()
-    if row is None and kind == "person" and len(_words(name)) > 1:
-        row = _person_match(session, entity)
-    if row is None:
-        row = EntityRow(id=entity_id(kind, name, country), kind=kind, name=name,
-                        country=country, aliases=[], roles=_known_tenures(entity))
-        session.add(row)
-        session.flush()  # the keys below refer to it
-    elif name not in _names_of(row):
-        if len(_words(name)) > len(_words(row.name)):  # the fullest name is the canonical one
-            row.aliases, row.name = [*row.aliases, row.name], name
-            if not any(r["source"] == "knowledge" for r in row.roles):
-                row.roles = [*_known_tenures(entity), *row.roles]
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._entries: dict[str, Entry | None] = {}
+        self._keys: dict[str, list[str]] = {}  # name key -> the ids it reaches, sorted
+
+    def resolve(self, entity: dict[str, Any], on: str | None) -> Entry:
+        """The entry for an event's participant, created if this is its first report."""
+        kind, name, country = entity["kind"], entity["name"], entity.get("country")
+        own_id = entity_id(kind, name, country)
+        words = len(_words(name))
+        found = None
+        if kind == "person" and words == 1:
+            # a bare surname is only as good as the one person it fits (see the module doc)
+            found = self._person_match(entity)
+        if found is None:
+            found = self._entry(own_id)
+        if found is None and words > 1:
+            found = next(iter(self._keyed(_name_key(kind, country, name))), None)
+        if found is None and kind == "person" and words > 1:
+            found = self._person_match(entity)
+        if found is None:
+            found = Entry(id=own_id, kind=kind, name=name, country=country,
+                          roles=_with_role(_known_tenures(entity), entity.get("role"), on))
+            self._connection.execute(insert(ENTITIES), vars(found))
+            self._entries[own_id] = found
         else:
-            row.aliases = [*row.aliases, name]
-    _add_keys(session, row, name)
-    _note_role(row, entity.get("role"), on)
-    return row
+            self._update(found, entity, on)
+        self._add_keys(found, name)
+        return found
+
+    def _update(self, entry: Entry, entity: dict[str, Any], on: str | None) -> None:
+        name, aliases, roles = entry.name, entry.aliases, entry.roles
+        if entity["name"] not in entry.names:
+            if len(_words(entity["name"])) > len(_words(name)):  # the fullest name wins
+                aliases, name = [*aliases, name], entity["name"]
+                if not any(r["source"] == "knowledge" for r in roles):
+                    roles = [*_known_tenures(entity), *roles]
+            else:
+                aliases = [*aliases, entity["name"]]
+        roles = _with_role(roles, entity.get("role"), on)
+        if (name, aliases, roles) != (entry.name, entry.aliases, entry.roles):
+            entry.name, entry.aliases, entry.roles = name, aliases, roles
+            self._connection.execute(_RENAME, {"entry": entry.id, "name": name,
+                                               "aliases": aliases, "roles": roles})
+
+    def _entry(self, wanted: str) -> Entry | None:
+        if wanted not in self._entries:
+            row = self._connection.execute(_ENTRY, {"wanted": wanted}).first()
+            self._entries[wanted] = Entry(**row._mapping) if row else None
+        return self._entries[wanted]
+
+    def _keyed(self, key: str) -> list[Entry]:
+        """The entries a name key reaches, by id."""
+        if key not in self._keys:
+            rows = self._connection.execute(_KEYED, {"wanted": key}).all()
+            for row in rows:
+                if self._entries.get(row.id) is None:
+                    self._entries[row.id] = Entry(**row._mapping)
+            self._keys[key] = [row.id for row in rows]
+        return [entry for entry in map(self._entries.get, self._keys[key]) if entry]
+
+    def _person_match(self, entity: dict[str, Any]) -> Entry | None:
+        key = _surname_key(entity.get("country"), entity["name"])
+        if key is None:
+            return None
+        fitting = [entry for entry in self._keyed(key)
+                   if any(_compatible(entity["name"], known) for known in entry.names)]
+        if len(fitting) > 1:
+            fitting = [entry for entry in fitting if entry.has_role(entity.get("role"))]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _add_keys(self, entry: Entry, name: str) -> None:
+        keys = [_name_key(entry.kind, entry.country, name)]
+        if entry.kind == "person" and (surname := _surname_key(entry.country, name)):
+            keys.append(surname)
+        for key in dict.fromkeys(keys):
+            reached = [known.id for known in self._keyed(key)]
+            if entry.id not in reached:
+                self._connection.execute(insert(KEYS), {"key": key, "entity_id": entry.id})
+                self._keys[key] = sorted([*reached, entry.id])

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -75,6 +76,11 @@ def is_modelled(name: str | None, kind: str, _parents: object) -> bool:
 
 class Base(DeclarativeBase):
     pass
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for the plain statements of the ingest."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class ArticleRow(Base):
