@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +24,10 @@ from ..knowledge import load_knowledge
 from .tables import EntityKeyRow, EntityRow, table_of
 
 ENTITIES, KEYS = table_of(EntityRow), table_of(EntityKeyRow)
-_ENTRY = select(ENTITIES).where(ENTITIES.c.id == bindparam("wanted"))
-_KEYED = select(ENTITIES).join(KEYS, KEYS.c.entity_id == ENTITIES.c.id) \
-    .where(KEYS.c.key == bindparam("wanted")).order_by(ENTITIES.c.id)
+_ENTRIES = select(ENTITIES).where(ENTITIES.c.id.in_(bindparam("wanted", expanding=True)))
+_KEYED = select(KEYS.c.key, ENTITIES).join(KEYS, KEYS.c.entity_id == ENTITIES.c.id) \
+    .where(KEYS.c.key.in_(bindparam("wanted", expanding=True))) \
+    .order_by(KEYS.c.key, ENTITIES.c.id)
 _RENAME = update(ENTITIES).where(ENTITIES.c.id == bindparam("entry"))  # SET from the values
 
 
@@ -126,6 +128,35 @@ class Registry:
         self._entries: dict[str, Entry | None] = {}
         self._keys: dict[str, list[str]] = {}  # name key -> the ids it reaches, sorted
 
+    def read_ahead(self, entities: Iterable[dict[str, Any]]) -> None:
+        """Read at once what resolving these participants will look up: two statements
+        instead of one for each name and key."""
+        ids, keys = [], []
+        for entity in entities:
+            kind, name, country = entity["kind"], entity["name"], entity.get("country")
+            ids.append(entity_id(kind, name, country))
+            keys.append(_name_key(kind, country, name))
+            if kind == "person" and (surname := _surname_key(country, name)):
+                keys.append(surname)
+        self._read(ids, keys)
+
+    def _read(self, ids: Iterable[str], keys: Iterable[str]) -> None:
+        ids = [i for i in dict.fromkeys(ids) if i not in self._entries]
+        keys = [k for k in dict.fromkeys(keys) if k not in self._keys]
+        if ids:
+            rows = {row.id: row for row in self._connection.execute(_ENTRIES, {"wanted": ids})}
+            for wanted in ids:
+                row = rows.get(wanted)
+                self._entries[wanted] = Entry(**row._mapping) if row else None
+        if keys:
+            for key in keys:
+                self._keys[key] = []
+            for key, *columns in self._connection.execute(_KEYED, {"wanted": keys}):
+                entry = Entry(*columns)
+                if self._entries.get(entry.id) is None:
+                    self._entries[entry.id] = entry
+                self._keys[key].append(entry.id)
+
     def resolve(self, entity: dict[str, Any], on: str | None) -> Entry:
         """The entry for an event's participant, created if this is its first report."""
         kind, name, country = entity["kind"], entity["name"], entity.get("country")
@@ -167,19 +198,12 @@ class Registry:
                                                "aliases": aliases, "roles": roles})
 
     def _entry(self, wanted: str) -> Entry | None:
-        if wanted not in self._entries:
-            row = self._connection.execute(_ENTRY, {"wanted": wanted}).first()
-            self._entries[wanted] = Entry(**row._mapping) if row else None
+        self._read([wanted], [])
         return self._entries[wanted]
 
     def _keyed(self, key: str) -> list[Entry]:
         """The entries a name key reaches, by id."""
-        if key not in self._keys:
-            rows = self._connection.execute(_KEYED, {"wanted": key}).all()
-            for row in rows:
-                if self._entries.get(row.id) is None:
-                    self._entries[row.id] = Entry(**row._mapping)
-            self._keys[key] = [row.id for row in rows]
+        self._read([], [key])
         return [entry for entry in map(self._entries.get, self._keys[key]) if entry]
 
     def _person_match(self, entity: dict[str, Any]) -> Entry | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..merge import candidate_window, combine, match_score, same_real_event
 from ..records import Result
@@ -79,10 +80,6 @@ _NEARBY = select(EVENTS).join(EVENT_COUNTRIES, EVENT_COUNTRIES.c.event_id == EVE
            EVENT_COUNTRIES.c.type.in_(bindparam("types", expanding=True)),
            EVENT_COUNTRIES.c.sort_date.between(bindparam("low"), bindparam("high")),
            EVENTS.c.id != bindparam("event")).order_by(EVENTS.c.id)
-_DYAD_KEY = (DYADS.c.country_a == bindparam("first"), DYADS.c.country_b == bindparam("second"),
-             DYADS.c.type == bindparam("kind"), DYADS.c.year == bindparam("in_year"))
-_COUNTED = select(DYADS.c.events).where(*_DYAD_KEY)
-_COUNT_MORE = update(DYADS).where(*_DYAD_KEY).values(events=DYADS.c.events + bindparam("delta"))
 
 VISIT_DAYS = 4  # how long a visit with no end date given may have lasted
 DURING_VISIT: tuple[str, ...] = ("MEETING", "AGREEMENT")
@@ -187,23 +184,27 @@ class Writer:
         execute(insert(BANDS), [{"band": band, "article_id": stored.id} for band in bands])
         report.articles += 1
         report.near_duplicates += original is not None
+        # forum and 'separate' travel with the stored report to guide later merges
+        records = [{**found.to_dict(), "forum": found.extra.get("forum"),
+                    "distinct": bool(found.extra.get("distinct"))} for found in result.events]
+        self._registry.read_ahead(entity for record in records
+                                  for entity in (*record["actor"], *record["recipient"]))
         taken: set[str] = set()
-        for found in result.events:
-            # forum and 'separate' travel with the stored report to guide later merges
-            record = {**found.to_dict(), "forum": found.extra.get("forum"),
-                      "distinct": bool(found.extra.get("distinct"))}
+        for record in records:
             self.fold(stored, record, taken, report)
 
     def finish(self) -> None:
-        """Write the changes to the kept dyad counts."""
-        execute = self._connection.execute
-        for (first, second, kind, year), delta in self._dyads.items():
-            key = {"first": first, "second": second, "kind": kind, "in_year": year}
-            if execute(_COUNTED, key).first() is None:
-                execute(insert(DYADS), {"country_a": first, "country_b": second, "type": kind,
-                                        "year": year, "events": delta})
-            elif delta:
-                execute(_COUNT_MORE, {**key, "delta": delta})
+        """Write the changes to the kept dyad counts, in one statement."""
+        if not self._dyads:
+            return
+        dialect = self._connection.dialect.name
+        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DYADS)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[DYADS.c.country_a, DYADS.c.country_b, DYADS.c.type, DYADS.c.year],
+            set_={"events": DYADS.c.events + upsert.excluded.events})
+        self._connection.execute(upsert, [
+            {"country_a": first, "country_b": second, "type": kind, "year": year,
+             "events": delta} for (first, second, kind, year), delta in self._dyads.items()])
         self._dyads.clear()
 
     def _near_duplicate(self, signature: list[int], bands: list[str]) -> int | None:
