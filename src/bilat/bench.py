@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .measure import STAGES, RunStats, peak_rss
+from .measure import STAGES, RunStats, machine, peak_rss
 from .records import Document, Result
 
 CORPORA = ("demo", "bbc", "synthetic")
@@ -329,10 +329,12 @@ class Report:
     scale: list[dict[str, Any]] = field(default_factory=list)
     agreement: list[dict[str, Any]] = field(default_factory=list)
     startup_seconds: float | None = None
+    machine: dict[str, Any] = field(default_factory=machine)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"runs": self.runs, "recall": self.recall, "scale": self.scale,
-                "agreement": self.agreement, "startup_seconds": self.startup_seconds}
+        return {"machine": self.machine, "runs": self.runs, "recall": self.recall,
+                "scale": self.scale, "agreement": self.agreement,
+                "startup_seconds": self.startup_seconds}
 
 
 def benchmark(corpora: Iterable[str], commands: Iterable[str], workers: Iterable[int], *,
@@ -387,7 +389,11 @@ def benchmark(corpora: Iterable[str], commands: Iterable[str], workers: Iterable
 
 def format_report(report: Report) -> str:
     """The report as Markdown tables (the README's Speed section is one)."""
-    lines = ["| corpus | command | workers | articles | articles/s | words/s | ratio to "
+    on = report.machine
+    lines = [f"Machine: {on['cpu']}, {on['cores']} cores; BLIS kernel {on['blis_kernel']}, "
+             f"OpenBLAS kernel {on['openblas_kernel']}; Python {on['python']}, "
+             f"spaCy {on['spacy']}", "",
+             "| corpus | command | workers | articles | articles/s | words/s | ratio to "
              "spaCy | articles per CPU-s | CPU ratio to spaCy | peak RSS (MB) | "
              "first result (s) | parsed words | NER words | stage shares |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

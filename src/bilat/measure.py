@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 STAGES = ("read", "clean", "prefilter", "annotate", "extract", "resolve", "store")
 COUNTS = ("articles", "relevant_articles", "words", "parsed_words", "entity_words",
@@ -73,3 +74,54 @@ def peak_rss() -> int:
         pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, kB elsewhere
+
+
+def machine() -> dict[str, Any]:
+    """What a benchmark ran on. Rates move with the CPU, and the ratio to plain spaCy with
+    the kernel BLIS picks for it: plain spaCy multiplies with BLIS, bilat's networks with
+    numpy's OpenBLAS (``annotate.components.use_numpy_matmul``), and on a CPU BLIS does not
+    recognise its generic kernel runs at half speed."""
+    import platform
+
+    import spacy
+
+    cpu: dict[str, str] = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "cpu family", "model") and \
+                        key.strip() not in cpu:
+                    cpu[key.strip()] = value.strip()
+    except OSError:
+        pass
+    name = cpu.get("model name") or platform.processor() or platform.machine()
+    if "cpu family" in cpu:
+        name += f" (family {cpu['cpu family']}, model {cpu.get('model', '?')})"
+    return {"cpu": name, "cores": os.cpu_count(), "blis_kernel": _blis_kernel(),
+            "openblas_kernel": _openblas_kernel(), "python": platform.python_version(),
+            "spacy": spacy.__version__}
+
+
+def _blis_kernel() -> str | None:
+    """The sub-configuration cython-blis selected for this CPU ("zen", "haswell", "generic")."""
+    import ctypes
+
+    try:
+        import blis.cy
+
+        library = ctypes.CDLL(blis.cy.__file__)
+        library.bli_arch_query_id.restype = ctypes.c_int
+        library.bli_arch_string.restype = ctypes.c_char_p
+        library.bli_arch_string.argtypes = [ctypes.c_int]
+        return library.bli_arch_string(library.bli_arch_query_id()).decode()
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
+def _openblas_kernel() -> str | None:
+    import numpy  # noqa: F401  (loads the OpenBLAS that threadpoolctl reads)
+    from threadpoolctl import threadpool_info
+
+    return next((pool.get("architecture") for pool in threadpool_info()
+                 if pool.get("internal_api") == "openblas"), None)
