@@ -260,3 +260,14 @@ def test_kept_dyad_totals_equal_a_count_over_the_events(store_url):
     key = lambda rows: sorted((r["dyad"], r["type"], r["year"], r["events"]) for r in rows)  # noqa: E731
     assert key(kept) == key(counted)
     assert ("IND-USA", "MEETING", "2024", 2) in key(kept)
+
+
+def test_the_writer_holds_an_event_as_the_events_table_has_it():
+    from dataclasses import fields
+
+    from bilat.store.tables import EventRow, table_of
+    from bilat.store.writes import _Event
+
+    # an event is read with _Event(**row) and written with its columns(): a column added to
+    # the table must be added there too
+    assert {f.name for f in fields(_Event)} == set(table_of(EventRow).columns.keys())

@@ -211,11 +211,7 @@ class Store:
             return
         stored = IngestReport()
         try:
-            with self.engine.begin() as connection:
-                writer = Writer(connection)
-                for result in results:
-                    writer.store_article(result, stored)
-                writer.finish()
+            self._write(results, stored)
         except Exception:
             for result in results:
                 self.ingest_result(result, report)
@@ -225,11 +221,15 @@ class Store:
     def ingest_result(self, result: Result, report: IngestReport | None = None) -> IngestReport:
         """Store one article and fold its events in, in one transaction."""
         report = report or IngestReport()
+        self._write([result], report)
+        return report
+
+    def _write(self, results: list[Result], report: IngestReport) -> None:
         with self.engine.begin() as connection:
             writer = Writer(connection)
-            writer.store_article(result, report)
+            for result in results:
+                writer.store_article(result, report)
             writer.finish()
-        return report
 
     # --- reads (for bilat.query and bilat.evaluation) ----------------------------------------
     def count_events(self) -> int:
