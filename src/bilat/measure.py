@@ -82,8 +82,7 @@ def machine() -> dict[str, Any]:
     numpy's OpenBLAS (``annotate.components.use_numpy_matmul``), and on a CPU BLIS does not
     recognise its generic kernel runs at half speed."""
     import platform
-
-    import spacy
+    from importlib import metadata
 
     cpu: dict[str, str] = {}
     try:
@@ -100,7 +99,7 @@ def machine() -> dict[str, Any]:
         name += f" (family {cpu['cpu family']}, model {cpu.get('model', '?')})"
     return {"cpu": name, "cores": os.cpu_count(), "blis_kernel": _blis_kernel(),
             "openblas_kernel": _openblas_kernel(), "python": platform.python_version(),
-            "spacy": spacy.__version__}
+            "spacy": metadata.version("spacy")}
 
 
 def _blis_kernel() -> str | None:

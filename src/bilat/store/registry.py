@@ -50,6 +50,14 @@ def _surname_key(country: str | None, name: str) -> str | None:
     return f"person|{country or ''}|~{words[-1]}" if words else None
 
 
+def _keys_of(kind: str, country: str | None, name: str) -> list[str]:
+    """The keys a name reaches its entry by: the whole name, and a person's surname."""
+    keys = [_name_key(kind, country, name)]
+    if kind == "person" and (surname := _surname_key(country, name)):
+        keys.append(surname)
+    return list(dict.fromkeys(keys))
+
+
 def _compatible(short: str, long: str) -> bool:
     """Can both names be one person: "Singh" / "Rajnath Singh", "R. Singh" / "Rajnath Singh",
     but not "Rajesh Kumar Singh" / "Rajnath Singh"?"""
@@ -135,9 +143,7 @@ class Registry:
         for entity in entities:
             kind, name, country = entity["kind"], entity["name"], entity.get("country")
             ids.append(entity_id(kind, name, country))
-            keys.append(_name_key(kind, country, name))
-            if kind == "person" and (surname := _surname_key(country, name)):
-                keys.append(surname)
+            keys += _keys_of(kind, country, name)
         self._read(ids, keys)
 
     def _read(self, ids: Iterable[str], keys: Iterable[str]) -> None:
@@ -217,10 +223,7 @@ class Registry:
         return fitting[0] if len(fitting) == 1 else None
 
     def _add_keys(self, entry: Entry, name: str) -> None:
-        keys = [_name_key(entry.kind, entry.country, name)]
-        if entry.kind == "person" and (surname := _surname_key(entry.country, name)):
-            keys.append(surname)
-        for key in dict.fromkeys(keys):
+        for key in _keys_of(entry.kind, entry.country, name):
             reached = [known.id for known in self._keyed(key)]
             if entry.id not in reached:
                 self._connection.execute(insert(KEYS), {"key": key, "entity_id": entry.id})
