@@ -66,6 +66,37 @@ def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
     ruler = ours.get_pipe("attribute_ruler")
     assert isinstance(ruler.matcher, AnchoredMatcher)
     assert ruler.patterns == plain.get_pipe("attribute_ruler").patterns  # it still saves
+    memos = [node.attrs["memo"] for model in networks for node in model.walk()
+             if "memo" in node.attrs]
+    assert len(memos) == 2  # the main tok2vec's embedding and the NER's
+    assert all(memo.index for memo in memos)  # they were used
+
+
+def test_an_embedding_memo_gives_the_vectors_the_layer_gives_as_it_fills_and_starts_again(
+        sample_paragraphs):
+    import numpy
+
+    from bilat.annotate import load_nlp
+    from bilat.annotate.embedding import EmbeddingMemo, memoized
+
+    nlp = load_nlp()
+    embed = next(node for node in nlp.get_pipe("ner").model.walk()
+                 if node.name.startswith("memoized(")).layers[0]
+    small = memoized(embed)
+    small.attrs["memo"] = memo = EmbeddingMemo(embed.get_dim("nO"), capacity=300)
+    docs = [nlp.make_doc(text) for text in sample_paragraphs]
+    batches = [docs[i:i + 4] for i in range(0, len(docs), 4)]
+    distinct = len({tuple(row) for features in embed.layers[0].predict(docs)
+                    for row in features.tolist()})
+    assert distinct > 300  # the memo must start again on the way, and does not grow past it
+    for batch in batches * 2:
+        for ours, theirs in zip(small.predict(batch), embed.predict(batch), strict=True):
+            assert ours.shape == theirs.shape
+            assert numpy.allclose(ours, theirs, atol=1e-5)
+        assert len(memo.index) <= 300
+    whole = small.predict(docs)  # more distinct rows in one batch than the memo holds
+    assert all(numpy.allclose(ours, theirs, atol=1e-5)
+               for ours, theirs in zip(whole, embed.predict(docs), strict=True))
 
 
 def test_anchored_trigger_matching_finds_what_one_matcher_finds(sample_paragraphs):

@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 from ..codebook import load_codebook
 from ..errors import BilatError
 from ..knowledge import load_knowledge
+from .embedding import memoize_embeddings
 from .matching import AnchoredMatcher
 
 GAZETTEER_SPANS = "bilat"
@@ -124,6 +125,7 @@ def load_nlp(**overrides: Any) -> Language:
     """
     overrides.setdefault("exclude", ["senter"])
     nlp = spacy.load(model_name(), **overrides)
+    memoize_embeddings(nlp)
     use_numpy_matmul(nlp)
     ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None
     if isinstance(ruler, AttributeRuler):
