@@ -22,6 +22,19 @@ def test_pipeline_components_are_registered_and_analysed():
     assert {s.label_ for s in doc.spans[TRIGGER_SPANS]} >= {"visit_verb", "meet_verb"}
 
 
+def test_the_gazetteer_tokenizes_every_name_as_the_tokenizer_does():
+    from bilat.annotate import load_nlp
+    from bilat.annotate.components import name_tokens
+    from bilat.knowledge import load_knowledge
+
+    nlp = load_nlp()
+    names = sorted({text for text, _, _ in load_knowledge().surface_forms()})
+    assert len(names) > 4000
+    assert [name_tokens(nlp.tokenizer, name) for name in names] == [
+        [token.text for token in nlp.make_doc(name)] for name in names]
+    assert name_tokens(nlp.tokenizer, "Cannot Cannot") == ["Can", "not", "Can", "not"]
+
+
 def test_annotate_keeps_offsets_into_the_cleaned_text():
     from bilat.annotate import load_nlp
     from bilat.annotate.article import annotate_articles
