@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -61,3 +62,27 @@ def test_synthetic_corpus_is_reproducible_and_built_from_the_data():
     for document in first:
         assert document.date and document.text.count("\n\n") >= 6
         assert sum(name in document.text for name in names) >= 2
+
+
+def test_time_to_first_line_does_not_wait_for_a_long_run():
+    """A command that prints more than a pipe holds after its first line, then runs on:
+    the start-up timer must not block on the full pipe, nor wait for the run to end."""
+    import threading
+
+    from bilat.bench import seconds_to_first_line
+
+    chatty = [sys.executable, "-c", "import sys, time; print('first', flush=True); "
+              "sys.stdout.write('event' * 200_000); sys.stdout.flush(); time.sleep(600)"]
+    timed: list[float] = []
+    timer = threading.Thread(target=lambda: timed.append(seconds_to_first_line(chatty)))
+    timer.start()
+    timer.join(timeout=60)
+    assert not timer.is_alive(), "the timer hung on the child's output"
+    assert timed and timed[0] > 0
+
+
+def test_time_to_first_line_fails_when_the_command_prints_nothing():
+    from bilat.bench import seconds_to_first_line
+
+    with pytest.raises(RuntimeError, match="printed nothing"):
+        seconds_to_first_line([sys.executable, "-c", "import sys; sys.exit(3)"])

@@ -220,14 +220,22 @@ def run_in_child(spec: Spec) -> dict[str, Any]:
 
 def startup_seconds(path: str) -> float:
     """Seconds from starting ``bilat extract PATH`` to its first printed event."""
+    return round(seconds_to_first_line([sys.executable, "-m", "bilat", "extract", path]), 2)
+
+
+def seconds_to_first_line(command: list[str]) -> float:
+    """Seconds from starting ``command`` to its first line on stdout. The rest of its run
+    is not waited for: it is stopped, so that it cannot block on a pipe no one reads."""
     started = time.perf_counter()
-    with subprocess.Popen([sys.executable, "-m", "bilat", "extract", path],
-                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as child:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as child:
         assert child.stdout is not None
-        child.stdout.readline()
+        first = child.stdout.readline()
         elapsed = time.perf_counter() - started
-        child.wait()
-    return round(elapsed, 2)
+        child.kill()
+    if not first:
+        raise RuntimeError(f"{' '.join(command)} printed nothing (exit code {child.returncode})")
+    return elapsed
 
 
 # --------------------------------------------------------------------------- recall
