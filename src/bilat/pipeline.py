@@ -31,12 +31,13 @@ from .extraction import can_propose, extract_candidates
 from .ingest import read_inputs
 from .measure import RunStats, peak_rss, stage
 from .merge import merge_mentions
-from .prefilter import load_prefilter
+from .prefilter import PARSE_BATCH, load_prefilter
 from .records import Article, Document, Event, Problem, Result
 from .resolve.mentions import resolve_candidates
 
-# Articles per chunk. The first chunks are smaller, so that the first events come fast.
-CHUNK_SIZES = (1, 4, 16, 32)
+# Articles per chunk. The first chunks are smaller, so that the first events come fast; the
+# later ones hold enough sentences to fill a PARSE_BATCH at each step of annotate_selected.
+CHUNK_SIZES = (1, 4, 16, 64, 128)
 
 
 def events_of(annotated: AnnotatedArticle, stats: RunStats | None = None) -> list[Event]:
@@ -140,13 +141,14 @@ def _collect(done: _ChunkDone, stats: RunStats | None) -> list[Result]:
     return done.results
 
 
-def process_articles(articles: Iterable[Article], *, batch_size: int = 64, workers: int = 1,
-                     prefilter: bool = True, stats: RunStats | None = None) -> Iterator[Result]:
+def process_articles(articles: Iterable[Article], *, batch_size: int = PARSE_BATCH,
+                     workers: int = 1, prefilter: bool = True,
+                     stats: RunStats | None = None) -> Iterator[Result]:
     """Events of cleaned articles, in order; ``stats`` (if given) collects what it cost."""
     return _run(articles, _Settings(batch_size=batch_size, prefilter=prefilter), workers, stats)
 
 
-def process_documents(documents: Iterable[Document], *, batch_size: int = 64,
+def process_documents(documents: Iterable[Document], *, batch_size: int = PARSE_BATCH,
                       workers: int = 1, prefilter: bool = True,
                       stats: RunStats | None = None) -> Iterator[Result]:
     """Events of documents as read (cleaning is part of the work), in order."""
@@ -154,7 +156,8 @@ def process_documents(documents: Iterable[Document], *, batch_size: int = 64,
                 stats)
 
 
-def process_paths(paths: Sequence[str], *, stdin: TextIO | None = None, batch_size: int = 64,
+def process_paths(paths: Sequence[str], *, stdin: TextIO | None = None,
+                  batch_size: int = PARSE_BATCH,
                   on_problem: Callable[[Problem], None] | None = None, workers: int = 1,
                   prefilter: bool = True, stats: RunStats | None = None) -> Iterator[Result]:
     """Events from files, directories and '-' (stdin); bad inputs go to ``on_problem``."""
@@ -181,7 +184,7 @@ def extract(text: str, *, date: str | None = None, url: str | None = None,
     return next(iter(process_documents([document]))).events
 
 
-def extract_many(documents: Iterable[Document | dict], *, batch_size: int = 64,
+def extract_many(documents: Iterable[Document | dict], *, batch_size: int = PARSE_BATCH,
                  workers: int = 1, prefilter: bool = True) -> Iterator[Result]:
     """The batch form of ``extract``: documents as records or ``{id, text, ...}`` dicts."""
 

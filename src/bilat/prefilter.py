@@ -40,6 +40,10 @@ from .knowledge import KnowledgeBase, load_knowledge
 from .titles import load_titles
 
 MIN_COUNTRIES = 2  # merge.merge_mentions drops a mention naming fewer
+# The selected sentences go to spaCy in ``nlp.pipe`` batches of this many: the parser and
+# the NER step all a batch's sentences at once, so larger batches give their matrix products
+# more rows (over 400 synthetic articles, 256 ran 4-5% faster than spaCy's usual 64).
+PARSE_BATCH = 256
 
 _RUN = re.compile(r"[^\W_]+")
 _WORD_START = r"(?<![^\W_])"

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..measure import RunStats, stage
-from ..prefilter import Prefilter, Selection
+from ..prefilter import PARSE_BATCH, Prefilter, Selection
 from ..records import Article
 from .components import TRIGGER_SPANS
 
@@ -52,7 +52,7 @@ def paragraphs(text: str) -> Iterator[tuple[int, str]]:
 
 
 def annotate_articles(articles: Iterable[Article], nlp: Language,
-                      batch_size: int = 64) -> Iterator[AnnotatedArticle]:
+                      batch_size: int = PARSE_BATCH) -> Iterator[AnnotatedArticle]:
     """Annotate articles lazily; paragraphs of all articles share ``nlp.pipe`` batches."""
     pending: dict[int, tuple[Article, int]] = {}
     collected: dict[int, list[tuple[int, Doc]]] = {}
@@ -98,7 +98,7 @@ def _sentences(doc: Doc, offset: int) -> Iterator[Sentence]:
 
 
 def annotate_selected(articles: Iterable[Article], nlp: Language, prefilter: Prefilter,
-                      batch_size: int = 64, *, stats: RunStats | None = None,
+                      batch_size: int = PARSE_BATCH, *, stats: RunStats | None = None,
                       proposes: Callable[[Span], bool] | None = None
                       ) -> Iterator[AnnotatedArticle]:
     """Annotate what can report an event; irrelevant articles come back without sentences.

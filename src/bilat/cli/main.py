@@ -10,6 +10,7 @@ import click
 
 from .. import __version__
 from ..errors import BilatError
+from ..prefilter import PARSE_BATCH
 from ..records import Event, Problem
 from .archive_commands import COMMANDS as ARCHIVE_COMMANDS
 from .bench_command import bench
@@ -29,8 +30,8 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]),
               default="jsonl", show_default=True, help="How to print the events.")
 @click.option("--demo", is_flag=True, help="Read the bundled demo corpus (as well as PATHS).")
-@click.option("--batch-size", type=int, default=64, show_default=True,
-              help="Paragraphs per spaCy batch.")
+@click.option("--batch-size", type=click.IntRange(1), default=PARSE_BATCH, show_default=True,
+              help="Texts per spaCy batch: sentences the prefilter selects.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Worker processes (each loads the model once); output order is the same.")
 @click.option("--progress/--no-progress", default=None,
