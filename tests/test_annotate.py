@@ -130,6 +130,45 @@ def test_anchored_trigger_matching_finds_what_one_matcher_finds(sample_paragraph
     assert found == [sorted(plain(doc)) for doc in nlp.pipe(sample_paragraphs)]
 
 
+def test_anchored_lookups_stay_right_as_their_memo_fills_starts_again_and_patterns_come(
+        sample_paragraphs, monkeypatch):
+    from spacy.matcher import Matcher
+
+    from bilat.annotate import load_nlp, matching
+    from bilat.annotate.matching import AnchoredMatcher
+
+    nlp = load_nlp()
+    patterns = {f"rule{i}": pattern for i, entry in
+                enumerate(nlp.get_pipe("attribute_ruler").patterns)
+                for pattern in entry["patterns"]}
+    docs = list(nlp.pipe(sample_paragraphs))
+
+    def matchers(keys):
+        anchored, plain = AnchoredMatcher(nlp.vocab), Matcher(nlp.vocab)
+        add(keys, anchored, plain)
+        return anchored, plain
+
+    def add(keys, *to):
+        for matcher in to:
+            for key in keys:
+                matcher.add(key, [patterns[key]])
+
+    def assert_same(anchored, plain) -> None:
+        for doc in docs:
+            assert sorted(anchored(doc)) == sorted(plain(doc, allow_missing=True))
+
+    monkeypatch.setattr(matching, "ROW_MEMO_CAPACITY", 50)
+    anchored, plain = matchers(patterns)
+    assert_same(anchored, plain)
+    assert sum(map(len, docs)) > 500 and len(anchored.row_keys) <= 50  # it started again
+    monkeypatch.undo()
+    tag_only = [key for key, pattern in patterns.items() if set(pattern[0]) == {"TAG"}]
+    anchored, plain = matchers(patterns.keys() - set(tag_only))
+    assert_same(anchored, plain)
+    add(tag_only, anchored, plain)  # tokens matched before must be read again
+    assert_same(anchored, plain)
+
+
 def _annotated(text: str):
     from bilat.annotate import load_nlp
     from bilat.annotate.article import annotate_selected

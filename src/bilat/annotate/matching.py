@@ -23,6 +23,9 @@ Anchor = tuple[int, frozenset[int]]  # an attribute id, and the hashes of its wo
 Lookup = tuple[tuple[int, frozenset[int], bool], ...]
 # The token keys whose REGEX a screen searches for in the Doc's text, lower-cased or not.
 SCREENED = {"LOWER": True, "TEXT": False, "ORTH": False}
+# Distinct tokens (as the attributes read) whose lookups are remembered; past it the memo
+# starts again, so a long stream of new words holds no more than this.
+ROW_MEMO_CAPACITY = 100_000
 
 
 class AnchoredMatcher:
@@ -54,13 +57,18 @@ class AnchoredMatcher:
         self.by_word: dict[int, dict[int, list[Matcher]]] = {}
         self.screened: list[tuple[re.Pattern[str], bool, Matcher]] = []
         self.patterns: dict[str, list[list[dict[str, Any]]]] = {}
-        self.lookup_attributes: list[int | str] = []  # the columns of the attribute array
+        # the attributes read for the whole Doc at once: the columns of its attribute array
+        self.columns: list[int | str] = []
         # the first test's column -> a value it accepts -> (key, the pattern's other tests);
         # patterns whose tests all refuse values wait in ``refusing``
         self.lookups: dict[int, dict[int, list[tuple[int, Lookup]]]] = {}
         self.refusing: list[tuple[int, Lookup]] = []
+        # a token's attribute values -> the keys of the lookups they satisfy: news repeats
+        # its tokens, and testing each pattern's values costs more than one dict read
+        self.row_keys: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def add(self, key: str, patterns: Iterable[list[dict[str, Any]]]) -> None:
+        self.row_keys.clear()  # what a token satisfies may change
         for pattern in patterns:
             self.patterns.setdefault(key, []).append(pattern)
             lookup = self._lookup(pattern)
@@ -79,6 +87,7 @@ class AnchoredMatcher:
                 if anchor not in self.anchored:
                     self.anchored[anchor] = Matcher(self.vocab)
                     attribute, words = anchor
+                    self._column(attribute)
                     for word in words:
                         self.by_word.setdefault(attribute, {}).setdefault(word, []).append(
                             self.anchored[anchor])
@@ -96,9 +105,12 @@ class AnchoredMatcher:
 
     def __call__(self, doc: Doc, **options: Any) -> list:
         matches = list(self.unanchored(doc, **options)) if len(self.unanchored) else []
+        rows: list[list[Any]] = doc.to_array(self.columns).reshape(
+            len(doc), len(self.columns)).tolist() if self.columns and len(doc) else []
         wanted: dict[Matcher, None] = {}
         for attribute, index in self.by_word.items():
-            for word in index.keys() & doc.count_by(attribute).keys():
+            column = self.columns.index(attribute)
+            for word in index.keys() & {row[column] for row in rows}:
                 wanted.update(dict.fromkeys(index[word]))
         lower = doc.text.lower() if self.screened else ""
         for pattern, lowered, matcher in self.screened:
@@ -106,18 +118,33 @@ class AnchoredMatcher:
                 wanted[matcher] = None
         for matcher in wanted:
             matches.extend(matcher(doc, **options))
-        if self.lookup_attributes and len(doc):
-            rows: list[list[Any]] = doc.to_array(self.lookup_attributes).reshape(
-                len(doc), len(self.lookup_attributes)).tolist()
+        if self.lookups or self.refusing:
             for i, row in enumerate(rows):
-                for column, table in self.lookups.items():
-                    for key, others in table.get(row[column]) or ():
-                        if all((row[c] in values) == accepted for c, values, accepted in others):
-                            matches.append((key, i, i + 1))
-                for key, tests in self.refusing:
-                    if all((row[c] in values) == accepted for c, values, accepted in tests):
-                        matches.append((key, i, i + 1))
+                values = tuple(row)
+                keys = self.row_keys.get(values)
+                if keys is None:
+                    if len(self.row_keys) >= ROW_MEMO_CAPACITY:
+                        self.row_keys.clear()
+                    keys = self.row_keys[values] = self._row_lookups(row)
+                matches.extend((key, i, i + 1) for key in keys)
         return list(dict.fromkeys(matches))
+
+    def _row_lookups(self, row: list[Any]) -> tuple[int, ...]:
+        """The keys of the one-token lookups a token of these attribute values satisfies."""
+        keys = []
+        for column, table in self.lookups.items():
+            for key, others in table.get(row[column]) or ():
+                if all((row[c] in values) == accepted for c, values, accepted in others):
+                    keys.append(key)
+        for key, tests in self.refusing:
+            if all((row[c] in values) == accepted for c, values, accepted in tests):
+                keys.append(key)
+        return tuple(keys)
+
+    def _column(self, attribute: int) -> int:
+        if attribute not in self.columns:
+            self.columns.append(attribute)
+        return self.columns.index(attribute)
 
     def _lookup(self, pattern: list[dict[str, Any]]) -> Lookup | None:
         """A one-token pattern of given or refused values as column tests, if it is one.
@@ -143,10 +170,7 @@ class AnchoredMatcher:
                 return None
             tests.append((LOOKUP_ATTRIBUTES[name], values, accepted, name))
         tests.sort(key=lambda test: (not test[2], test[3] not in WORD_ATTRIBUTES))
-        for attribute, *_ in tests:
-            if attribute not in self.lookup_attributes:
-                self.lookup_attributes.append(attribute)
-        return tuple((self.lookup_attributes.index(attribute), values, accepted)
+        return tuple((self._column(attribute), values, accepted)
                      for attribute, values, accepted, _ in tests)
 
 
