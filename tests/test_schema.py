@@ -26,3 +26,25 @@ def test_demo_events_validate_against_the_schema():
             assert not errors, (record, errors[0].message)
             count += 1
     assert count >= 40
+
+
+def test_an_event_as_a_dict_is_what_dataclasses_make_of_it():
+    """``Event.to_dict`` skips ``dataclasses.asdict``'s deep copies, not its content."""
+    from dataclasses import asdict
+
+    from bilat.evaluation import demo_dir
+    from bilat.pipeline import process_paths
+
+    events = [event for result in process_paths([str(demo_dir() / "articles")])
+              for event in result.events]
+    assert any(e.amount for e in events) and any(e.location for e in events)
+    for event in events:
+        expected = asdict(event)
+        expected.pop("extra")
+        for key in ("actor", "recipient", "countries", "sources"):
+            expected[key] = list(expected[key])
+        ours = event.to_dict()
+        assert ours == expected
+        assert list(ours)[:2] == ["id", "schema_version"]
+        assert all(type(ours[key]) is list for key in ("actor", "recipient", "countries",
+                                                       "sources"))

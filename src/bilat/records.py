@@ -6,9 +6,10 @@ Records are frozen: a stage builds new ones rather than mutating what it was giv
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
@@ -151,12 +152,29 @@ class Event:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("extra")
-        for key in ("actor", "recipient", "countries", "sources"):
-            data[key] = list(data[key])
-        order = ["id", "schema_version"] + [k for k in data if k not in ("id", "schema_version")]
-        return {k: data[k] for k in order}
+        """The record as JSON values: ``dataclasses.asdict`` without ``extra``, its tuples
+        as lists, ``id`` and ``schema_version`` first."""
+        order = ("id", "schema_version") + tuple(
+            name for name in _field_names(Event) if name not in ("id", "schema_version", "extra"))
+        return {name: _plain(getattr(self, name)) for name in order}
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """What ``asdict`` makes of a record's value, tuples as lists, without the deep copy
+    it makes of every value (printing events spent most of its time there)."""
+    kind: type = type(value)
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in _field_names(kind)}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def stable_id(*parts: object) -> str:
