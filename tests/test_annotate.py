@@ -79,6 +79,17 @@ def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
     ruler = ours.get_pipe("attribute_ruler")
     assert isinstance(ruler.matcher, AnchoredMatcher)
     assert ruler.patterns == plain.get_pipe("attribute_ruler").patterns  # it still saves
+    def regex(tokenizer, setting):
+        method = getattr(tokenizer, setting)  # a compiled regex's search, or None
+        return method and (method.__self__.pattern, method.__self__.flags)
+
+    ours_tokens, plain_tokens = ours.tokenizer, plain.tokenizer  # only the model's rules
+    for setting in ("prefix_search", "suffix_search", "infix_finditer", "token_match",
+                    "url_match"):
+        assert regex(ours_tokens, setting) == regex(plain_tokens, setting), setting
+    assert regex(ours_tokens, "suffix_search")
+    assert ours_tokens.rules == plain_tokens.rules and len(ours_tokens.rules) > 1000
+    assert ours_tokens.faster_heuristics == plain_tokens.faster_heuristics
     memos = [node.attrs["memo"] for model in networks for node in model.walk()
              if "memo" in node.attrs]
     assert len(memos) == 2  # the main tok2vec's embedding and the NER's
