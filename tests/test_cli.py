@@ -84,3 +84,11 @@ def test_reading_the_store_does_not_load_spacy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_extract_help_gives_the_batch_size_the_pipeline_uses(runner):
+    from bilat.prefilter import PARSE_BATCH
+
+    result = runner.invoke(cli, ["extract", "--help"])
+    assert result.exit_code == 0
+    assert f"[default: {PARSE_BATCH}]" in result.output

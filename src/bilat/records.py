@@ -154,14 +154,18 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON values: ``dataclasses.asdict`` without ``extra``, its tuples
         as lists, ``id`` and ``schema_version`` first."""
-        order = ("id", "schema_version") + tuple(
-            name for name in _field_names(Event) if name not in ("id", "schema_version", "extra"))
-        return {name: _plain(getattr(self, name)) for name in order}
+        return {name: _plain(getattr(self, name)) for name in _event_keys()}
 
 
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
+
+
+@functools.cache
+def _event_keys() -> tuple[str, ...]:
+    first = ("id", "schema_version")
+    return first + tuple(name for name in _field_names(Event) if name not in (*first, "extra"))
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,6 @@ import click
 
 from .. import __version__
 from ..errors import BilatError
-from ..prefilter import PARSE_BATCH
 from ..records import Event, Problem
 from .archive_commands import COMMANDS as ARCHIVE_COMMANDS
 from .bench_command import bench
@@ -30,13 +29,15 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "table"]),
               default="jsonl", show_default=True, help="How to print the events.")
 @click.option("--demo", is_flag=True, help="Read the bundled demo corpus (as well as PATHS).")
-@click.option("--batch-size", type=click.IntRange(1), default=PARSE_BATCH, show_default=True,
-              help="Texts per spaCy batch: sentences the prefilter selects.")
+# The default is bilat.prefilter.PARSE_BATCH, named rather than imported: the prefilter's
+# data modules would slow every command's start, the store's too (a test keeps it right).
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="Texts per spaCy batch: sentences the prefilter selects.  [default: 256]")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Worker processes (each loads the model once); output order is the same.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
-def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int, workers: int,
+def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int | None, workers: int,
             progress: bool | None) -> None:
     """Extract events from PATHS: files (.txt .md .html .jsonl .json), folders, or - (stdin).
 
@@ -47,6 +48,7 @@ def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int, worke
 
     from ..evaluation import demo_dir
     from ..pipeline import process_paths
+    from ..prefilter import PARSE_BATCH
 
     sources = list(paths) + ([str(demo_dir() / "articles")] if demo else [])
     if not sources:
@@ -58,8 +60,8 @@ def extract(paths: tuple[str, ...], fmt: str, demo: bool, batch_size: int, worke
         tqdm.write(f"bilat: {problem}", file=sys.stderr)
 
     events: list[Event] = []
-    results = process_paths(sources, stdin=sys.stdin, batch_size=batch_size, on_problem=report,
-                            workers=workers)
+    results = process_paths(sources, stdin=sys.stdin, on_problem=report, workers=workers,
+                            batch_size=PARSE_BATCH if batch_size is None else batch_size)
     bar = tqdm(results, unit="doc", file=sys.stderr, delay=1.0,
                disable=(not sys.stderr.isatty()) if progress is None else not progress)
     try:
