@@ -11,7 +11,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 
+from bilat.datafiles import YAML_LOADER, parse_yaml
 from bilat.errors import BilatError
 from bilat.knowledge import LABELS, ROLES, _date_range, load_knowledge
 
@@ -68,6 +70,14 @@ def test_every_file_loads_and_validates(kb):
     assert kb.version
     assert set(kb.versions) == {"countries.yaml", "places.csv", "officeholders.jsonl",
                                 "organisations.jsonl", "platforms.jsonl", "dialogues.jsonl"}
+
+
+@pytest.mark.parametrize("name", ["codebook.yaml", "countries.yaml", "titles.yaml"])
+def test_yaml_files_parse_with_libyaml_as_pyyaml_parses_them(name):
+    text = (DATA / name).read_text(encoding="utf-8")
+    assert parse_yaml(text) == yaml.safe_load(text)
+    if yaml.__with_libyaml__:
+        assert YAML_LOADER is yaml.CSafeLoader
 
 
 def test_load_is_cached_and_fast(kb):

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from .datafiles import parse_yaml
 from .errors import BilatError
 
 EVENT_TYPES = ("MEETING", "CALL", "VISIT", "AGREEMENT", "DEAL", "EXERCISE", "AID")
@@ -73,7 +72,7 @@ class Codebook:
 @functools.lru_cache(maxsize=1)
 def load_codebook() -> Codebook:
     path = resources.files("bilat") / "data" / "codebook.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = parse_yaml(path.read_text(encoding="utf-8"))
     types = {}
     for name, spec in raw["types"].items():
         if name not in EVENT_TYPES:

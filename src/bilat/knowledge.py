@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from .datafiles import YAML_LOADER, parse_yaml
 from .errors import BilatError
 
 ROLES = frozenset({
@@ -461,7 +462,7 @@ class KnowledgeBase:
 def _line_of_yaml(text: str, path: list[str | int]) -> int | None:
     """1-based line of the node at ``path`` in a YAML document (only computed on error)."""
     try:
-        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.YAMLError:
         return None
     for step in path:
@@ -483,7 +484,7 @@ def _line_of_yaml(text: str, path: list[str | int]) -> int | None:
 def _load_countries(base: Any, label: str) -> tuple[str, list[Country], list[Group], list[str]]:
     reader = _Reader(base, "countries.yaml", label)
     try:
-        raw = yaml.load(reader.text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = parse_yaml(reader.text)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise reader.fail(line + 1 if line is not None else None, f"not valid YAML: {exc}") \

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
+from .datafiles import parse_yaml
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class Titles:
 
 @functools.lru_cache(maxsize=1)
 def load_titles() -> Titles:
-    raw = yaml.safe_load((resources.files("bilat") / "data" / "titles.yaml")
-                         .read_text(encoding="utf-8"))
+    raw = parse_yaml((resources.files("bilat") / "data" / "titles.yaml")
+                     .read_text(encoding="utf-8"))
     return Titles(words=frozenset(raw["words"]), joiners=frozenset(raw["joiners"]),
                   counterpart=frozenset(raw["counterpart"]),
                   honorifics=frozenset(raw["honorifics"]), heads=frozenset(raw["heads"]),
