@@ -35,6 +35,36 @@ def test_the_gazetteer_tokenizes_every_name_as_the_tokenizer_does():
     assert name_tokens(nlp.tokenizer, "Cannot Cannot") == ["Can", "not", "Can", "not"]
 
 
+def test_the_gazetteer_marks_what_a_phrase_matcher_key_per_name_marks(sample_paragraphs):
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from bilat.annotate import GAZETTEER_SPANS, load_nlp
+    from bilat.evaluation import demo_dir
+
+    nlp = load_nlp()
+    gazetteer = nlp.get_pipe("bilat_gazetteer")
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for (as_written, values), pairs in gazetteer.names.items():
+        for label, key in pairs:
+            (exact if as_written else lower).add(f"{label}|{key}", [list(values)])
+    texts = sample_paragraphs + [path.read_text(encoding="utf-8")
+                                 for path in sorted((demo_dir() / "articles").iterdir())]
+    marked = 0
+    for doc in nlp.pipe(texts, disable=["ner"]):
+        expected = filter_spans([
+            Span(doc, start, end, label=label, kb_id=key)
+            for matcher in (exact, lower) for match_id, start, end in matcher(doc)
+            for label, key in [nlp.vocab.strings[match_id].split("|", 1)]])
+        assert [(s.start, s.end, s.label_, s.kb_id_) for s in doc.spans[GAZETTEER_SPANS]] == \
+            [(s.start, s.end, s.label_, s.kb_id_) for s in expected]
+        marked += len(expected)
+    assert marked > 1000
+    assert len(gazetteer.names) > 4000
+
+
 def test_annotate_keeps_offsets_into_the_cleaned_text():
     from bilat.annotate import load_nlp
     from bilat.annotate.article import annotate_articles
