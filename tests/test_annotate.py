@@ -254,3 +254,20 @@ def test_the_ner_runs_where_a_name_an_event_gives_is_given_in_full():
     met = "Viktor Yushchenko met US President George W Bush in Brussels on Tuesday."
     sentences = _annotated(f"{hoped}\n\n{met}")
     assert "Viktor Yushchenko" in {e.text for e in sentences[hoped].span.ents}
+
+
+def test_spacy_comes_without_its_command_line_until_that_is_asked_for():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import bilat.annotate
+assert "spacy" in sys.modules
+assert "spacy.cli" not in sys.modules and "typer" not in sys.modules
+import spacy
+assert "pipelines" in spacy.info()
+import spacy.cli
+assert callable(spacy.cli.download) and "typer" in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

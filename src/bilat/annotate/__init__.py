@@ -11,6 +11,10 @@
 
 from __future__ import annotations
 
-from .components import GAZETTEER_SPANS, TRIGGER_SPANS, load_nlp, model_name
+from .spacy_without_cli import import_spacy
+
+import_spacy()  # before the modules below import it, so that spaCy comes without its CLI
+
+from .components import GAZETTEER_SPANS, TRIGGER_SPANS, load_nlp, model_name  # noqa: E402
 
 __all__ = ["GAZETTEER_SPANS", "TRIGGER_SPANS", "load_nlp", "model_name"]
