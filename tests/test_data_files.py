@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections import defaultdict
 from datetime import date
 from importlib import resources
@@ -80,16 +79,11 @@ def test_yaml_files_parse_with_libyaml_as_pyyaml_parses_them(name):
         assert YAML_LOADER is yaml.CSafeLoader
 
 
-def test_load_is_cached_and_fast(kb):
+def test_load_is_cached(kb):
+    # how long a load takes is for `bilat bench` to say (start-up); tests assert no timings
     assert load_knowledge() is kb
-    best = min(_timed_load() for _ in range(3))
-    assert best < 0.5, f"loading the knowledge files took {best:.2f}s"
-
-
-def _timed_load() -> float:
-    start = time.perf_counter()
-    load_knowledge(DATA)
-    return time.perf_counter() - start
+    fresh = load_knowledge(DATA)
+    assert fresh is not kb and fresh.country("India") == kb.country("India") == "IND"
 
 
 def test_a_copy_of_the_data_loads(data_copy):

@@ -179,8 +179,11 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
     lowers = {t.lower_ for t in sent}
     by_type: dict[str, Candidate] = {}
     agreements: list[Candidate] = []
+    found: list[tuple[int, int, str, str | None]] | None = None  # the same for every reading
     for span, trigger, head, event_type in _readings(sent, triggers, codebook, lemmas, lowers):
-        names = _names(sent, head, event_type, span)
+        if found is None:
+            found = _sentence_names(sent)
+        names = _names(sent, found, head, span)
         if not _plausible(trigger, event_type, span, head, sent, names, lemmas, lowers):
             continue
         candidate = Candidate(
@@ -564,8 +567,9 @@ def _governing_verb(head: Token, sent: Span) -> Token | None:
     return None
 
 
-def _names(sent: Span, head: Token, event_type: str, trigger: Span) -> list[Name]:
-    """Every name in the sentence, with its side relative to the trigger at ``head``."""
+def _sentence_names(sent: Span) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, label, key) of every name in the sentence, in order: the gazetteer's,
+    the NER's, compound prefixes ("Indo-"), pronouns and roles standing for a person."""
     doc = sent.doc
     found: list[tuple[int, int, str, str | None]] = []
     taken: set[int] = set()
@@ -593,6 +597,14 @@ def _names(sent: Span, head: Token, event_type: str, trigger: Span) -> list[Name
     for start, end, _ in role_mentions(sent, taken):
         found.append((start, end, "ROLE", None))
     found.sort()
+    return found
+
+
+def _names(sent: Span, found: list[tuple[int, int, str, str | None]], head: Token,
+           trigger: Span) -> list[Name]:
+    """The sentence's names (``_sentence_names``), each with its side relative to the
+    trigger at ``head``."""
+    doc = sent.doc
     subject_tokens = _subject_tokens(head, sent)
     names = []
     for start, end, label, key in found:
