@@ -552,9 +552,10 @@ def _status(trigger: Trigger, event_type: str, head: Token, sent: Span,
 def _ancestors(token: Token, sent: Span, limit: int) -> Iterator[Token]:
     current = token
     for _ in range(limit):
-        if current.head == current or not (sent.start <= current.head.i < sent.end):
+        head = current.head  # a new Token object at each read: read it once
+        if head.i == current.i or not (sent.start <= head.i < sent.end):
             return
-        current = current.head
+        current = head
         yield current
 
 
