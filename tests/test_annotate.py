@@ -256,13 +256,14 @@ def test_the_ner_runs_where_a_name_an_event_gives_is_given_in_full():
     assert "Viktor Yushchenko" in {e.text for e in sentences[hoped].span.ents}
 
 
-def test_spacy_comes_without_its_command_line_until_that_is_asked_for():
+@pytest.mark.parametrize("module", ["bilat.annotate", "bilat.pipeline", "bilat.evaluation"])
+def test_spacy_comes_without_its_command_line_until_that_is_asked_for(module):
     import subprocess
     import sys
 
-    code = """
+    code = f"""
 import sys
-import bilat.annotate
+import {module}
 assert "spacy" in sys.modules
 assert "spacy.cli" not in sys.modules and "typer" not in sys.modules
 import spacy
