@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import spacy
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
+from spacy.tokens._retokenize import set_token_attrs
 from spacy.util import filter_spans
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
@@ -238,15 +240,31 @@ def memoize_lemmas(lemmatizer: Lemmatizer) -> None:
 
 
 def anchor_attribute_ruler(ruler: AttributeRuler) -> None:
-    """Give the model's attribute ruler an ``AnchoredMatcher`` with the same patterns.
+    """Give the model's attribute ruler an ``AnchoredMatcher`` with the same patterns, and
+    have it set each match's attributes on its token directly.
 
     Its 179 patterns, 100 of them for given words ("'s", "whom"), went through one
-    Matcher at every token: a sixth of the annotation time on on-topic news. The rules
-    and their order are untouched, so the annotations are the very same
-    (``tests/test_annotate.py``).
+    Matcher at every token: a sixth of the annotation time on on-topic news. Then for each
+    match (about one a token) it made a Span and read the token out of it twice: over the
+    1,736 sentences bilat parses of 300 synthetic articles the ruler took 0.34-0.37 s, and
+    takes 0.23-0.25 s setting the attributes straight on the token. The rules and their order are
+    untouched, so the annotations are the very same (``tests/test_annotate.py``).
     """
     anchored = AnchoredMatcher(ruler.vocab)
     for key in range(len(ruler.attrs)):
         _, patterns = ruler.matcher.get(str(key))
         anchored.add(str(key), patterns)
     ruler.matcher = anchored  # type: ignore[assignment]  # the calls it makes, it answers
+    attrs, indices = ruler.attrs, ruler.indices
+
+    def set_annotations(doc: Doc, matches: list[tuple[int, int, int, int]]) -> None:
+        for attr_id, _, start, end in matches:  # in the ruler's order: later rules win
+            index = indices[attr_id]
+            position = (start if index >= 0 else end) + index
+            if not start <= position < end:
+                raise ValueError(Errors.E1001.format(
+                    patterns=anchored.get(str(attr_id))[1],
+                    span=[t.text for t in doc[start:end]], index=index))
+            set_token_attrs(doc[position], attrs[attr_id])
+
+    ruler.set_annotations = set_annotations  # type: ignore[method-assign]
