@@ -21,7 +21,7 @@ Anchor = tuple[int, frozenset[int]]  # an attribute id, and the hashes of its wo
 # A one-token pattern as tests on a Doc's attribute array: (column, values, accepted or
 # refused). An unset attribute reads 0, the hash of "", as the Matcher reads it.
 Lookup = tuple[tuple[int, frozenset[int], bool], ...]
-# The token keys whose REGEX a screen searches for in the Doc's text, lower-cased or not.
+# The token keys whose REGEX a screen searches for in the Doc's token texts, lower-cased or not.
 SCREENED = {"LOWER": True, "TEXT": False, "ORTH": False}
 # Distinct tokens (as the attributes read) whose lookups are remembered; past it the memo
 # starts again, so a long stream of new words holds no more than this.
@@ -42,8 +42,8 @@ class AnchoredMatcher:
       ``{"LOWER": {"IN": [...]}}``) goes to a Matcher for those words, run only on Docs
       that hold one of them;
     - a pattern with a required token that is a regex (``{"LOWER": {"REGEX":
-      "^co-?chair"}}``) goes to a Matcher run only on Docs whose text the regex finds
-      something in;
+      "^co-?chair"}}``) goes to a Matcher run only on Docs in whose token texts the regex
+      finds something;
     - the other patterns share one Matcher that always runs.
 
     Like a Matcher, it gives each (key, start, end) once.
@@ -95,6 +95,7 @@ class AnchoredMatcher:
             elif screen is not None:
                 matcher = Matcher(self.vocab)
                 self.screened.append((*screen, matcher))
+                self._column(ORTH)
             else:
                 matcher = self.unanchored
             matcher.add(key, [pattern])
@@ -112,10 +113,15 @@ class AnchoredMatcher:
             column = self.columns.index(attribute)
             for word in index.keys() & {row[column] for row in rows}:
                 wanted.update(dict.fromkeys(index[word]))
-        lower = doc.text.lower() if self.screened else ""
-        for pattern, lowered, matcher in self.screened:
-            if pattern.search(lower if lowered else doc.text):
-                wanted[matcher] = None
+        if self.screened:
+            # the tokens' texts, one a line: a regex that finds a token's text finds it
+            # here, and building it from the strings costs far less than Doc.text's tokens
+            column = self.columns.index(ORTH)
+            written = "\n".join([self.vocab.strings[row[column]] for row in rows])
+            lower = written.lower()
+            for pattern, lowered, matcher in self.screened:
+                if pattern.search(lower if lowered else written):
+                    wanted[matcher] = None
         for matcher in wanted:
             matches.extend(matcher(doc, **options))
         if self.lookups or self.refusing:
@@ -189,8 +195,8 @@ def _anchor(pattern: list[dict[str, Any]], vocab: Vocab) -> Anchor | None:
 
 
 def _screen(pattern: list[dict[str, Any]]) -> tuple[re.Pattern[str], bool] | None:
-    """A search over the Doc's text (lower-cased, or not) that must find something for a
-    required token's REGEX to match one of its tokens: the regex, unanchored."""
+    """A search over the Doc's token texts (lower-cased, or not) that must find something
+    for a required token's REGEX to match one of its tokens: the regex, unanchored."""
     for token in pattern:
         if token.get("OP") not in (None, "1", "+"):
             continue
