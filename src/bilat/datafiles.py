@@ -2,7 +2,7 @@
 
 PyYAML's own parser is pure Python: it took 0.11 s of every start-up for ``codebook.yaml``
 alone. libyaml's (in PyYAML's wheels) takes 0.012 s and builds the very same objects
-(``tests/test_knowledge.py``).
+(``tests/test_data_files.py``).
 """
 
 from __future__ import annotations

@@ -246,9 +246,9 @@ def anchor_attribute_ruler(ruler: AttributeRuler) -> None:
     Its 179 patterns, 100 of them for given words ("'s", "whom"), went through one
     Matcher at every token: a sixth of the annotation time on on-topic news. Then for each
     match (about one a token) it made a Span and read the token out of it twice: over the
-    1,736 sentences bilat parses of 300 synthetic articles the ruler took 0.34-0.37 s, and
-    takes 0.23-0.25 s setting the attributes straight on the token. The rules and their order are
-    untouched, so the annotations are the very same (``tests/test_annotate.py``).
+    1,736 sentences bilat parses of 300 synthetic articles the ruler took 0.33-0.37 s, and
+    takes 0.21-0.22 s setting the attributes straight on the token. The rules and their
+    order are untouched, so the annotations are the very same (``tests/test_annotate.py``).
     """
     anchored = AnchoredMatcher(ruler.vocab)
     for key in range(len(ruler.attrs)):

@@ -1,7 +1,7 @@
 """Importing spaCy without its command line, which bilat never runs.
 
 spaCy's ``__init__`` imports ``spacy.cli.info`` (for ``spacy.info``), and with it the whole
-``spacy.cli`` package: typer, requests, weasel, jinja2, langcodes' tables. That was 0.3 s
+``spacy.cli`` package: typer, requests, weasel, jinja2 and the rest. That was 0.3 s
 of the 1.1 s spaCy took to import, in every ``bilat`` command. ``import_spacy`` has that
 line find a small stand-in, then takes the stand-in away again: ``spacy.info`` imports
 the real command line when first called, and so does any later ``import spacy.cli``
