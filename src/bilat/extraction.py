@@ -81,6 +81,10 @@ COMMENT_VERBS = {"help", "reflect", "mark", "underline", "underscore", "show", "
 SIGNING_TRIGGERS = {"agree_sign", "agree_signing"}  # what was signed says agreement or deal
 BACK_REFERENCE_PREPS = {"after", "before", "following", "at", "since", "ahead"}
 DISTINCT_CUES = {"separate", "separately", "one-on-one", "another", "previous"}
+# A name found in a sentence before its side is known: (start, end, label, key).
+NameSpan = tuple[int, int, str, str | None]
+
+
 @dataclass(frozen=True)
 class Name:
     """A name (or pronoun) in a sentence, with its place relative to the trigger."""
@@ -179,7 +183,7 @@ def _sentence_candidates(sentence: Sentence, codebook: Codebook) -> Iterator[Can
     lowers = {t.lower_ for t in sent}
     by_type: dict[str, Candidate] = {}
     agreements: list[Candidate] = []
-    found: list[tuple[int, int, str, str | None]] | None = None  # the same for every reading
+    found: list[NameSpan] | None = None  # the same for every reading
     for span, trigger, head, event_type in _readings(sent, triggers, codebook, lemmas, lowers):
         if found is None:
             found = _sentence_names(sent)
@@ -568,11 +572,11 @@ def _governing_verb(head: Token, sent: Span) -> Token | None:
     return None
 
 
-def _sentence_names(sent: Span) -> list[tuple[int, int, str, str | None]]:
+def _sentence_names(sent: Span) -> list[NameSpan]:
     """(start, end, label, key) of every name in the sentence, in order: the gazetteer's,
     the NER's, compound prefixes ("Indo-"), pronouns and roles standing for a person."""
     doc = sent.doc
-    found: list[tuple[int, int, str, str | None]] = []
+    found: list[NameSpan] = []
     taken: set[int] = set()
     for span in doc.spans[GAZETTEER_SPANS]:
         if sent.start <= span.start and span.end <= sent.end and span.label_ != "NOT_COUNTRY":
@@ -601,8 +605,7 @@ def _sentence_names(sent: Span) -> list[tuple[int, int, str, str | None]]:
     return found
 
 
-def _names(sent: Span, found: list[tuple[int, int, str, str | None]], head: Token,
-           trigger: Span) -> list[Name]:
+def _names(sent: Span, found: list[NameSpan], head: Token, trigger: Span) -> list[Name]:
     """The sentence's names (``_sentence_names``), each with its side relative to the
     trigger at ``head``."""
     doc = sent.doc
