@@ -272,3 +272,20 @@ import spacy.cli
 assert callable(spacy.cli.download) and "typer" in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_attribute_ruler_sets_the_indexed_token_and_refuses_an_index_outside_its_match():
+    import spacy
+
+    from bilat.annotate.components import anchor_attribute_ruler
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "defence"}, {"LOWER": "secretary"}]], {"LEMMA": "secretary-post"},
+              index=-1)
+    ruler.add([[{"LOWER": "joint"}]], {"LEMMA": "together"}, index=1)
+    anchor_attribute_ruler(ruler)
+    doc = ruler(nlp.make_doc("The Defence Secretary arrived."))
+    assert [t.lemma_ for t in doc] == ["", "", "secretary-post", "", ""]
+    with pytest.raises(ValueError, match="E1001"):
+        ruler(nlp.make_doc("A joint exercise."))
