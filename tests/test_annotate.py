@@ -86,15 +86,22 @@ def sample_paragraphs(shared) -> list[str]:
             for _, text in paragraphs(path.read_text(encoding="utf-8"))]
 
 
-def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
-        sample_paragraphs):
+@pytest.fixture(scope="module")
+def plain():
+    """spaCy's pipeline as spaCy loads it (less the sentence recognizer bilat disables)."""
     import spacy
 
-    from bilat.annotate import load_nlp, model_name
+    from bilat.annotate import model_name
+
+    return spacy.load(model_name(), exclude=["senter"])
+
+
+def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
+        sample_paragraphs, plain):
+    from bilat.annotate import load_nlp
     from bilat.annotate.matching import AnchoredMatcher
 
     ours = load_nlp()
-    plain = spacy.load(model_name(), exclude=["senter"])
     networks = [pipe.model for _, pipe in ours.pipeline if getattr(pipe, "model", None)]
     assert len(networks) == 4  # tok2vec, tagger, parser, ner
     assert all(not node.ops.use_blis for model in networks for node in model.walk())
@@ -124,6 +131,23 @@ def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
              if "memo" in node.attrs]
     assert len(memos) == 2  # the main tok2vec's embedding and the NER's
     assert all(memo.index for memo in memos)  # they were used
+
+
+def test_the_lemmatizer_looks_forms_up_in_a_set_and_gives_the_lemmas_spacy_gives(plain):
+    """spaCy's rule lemmatizer asks whether each form its rules make is in the model's index
+    of words, and the index was a list (57,528 nouns): a scan for every form the index lacks.
+    """
+    from bilat.annotate import load_nlp
+
+    ours = load_nlp()
+    index = ours.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    assert len(index) >= 4 and all(isinstance(words, frozenset) for words in index.values())
+    assert index.get("noun") == frozenset(
+        plain.get_pipe("lemmatizer").lookups.get_table("lemma_index").get("noun"))
+    texts = ["The recommissioned frigates' sonars were upgraded before Rajnath Singh's visit.",
+             "Officials reaffirmed MoUs, outbidding rivals; the drones arrived undamaged."]
+    assert ([t.lemma_ for doc in ours.pipe(texts) for t in doc]
+            == [t.lemma_ for doc in plain.pipe(texts) for t in doc])
 
 
 def test_an_embedding_memo_gives_the_vectors_the_layer_gives_as_it_fills_and_starts_again(
