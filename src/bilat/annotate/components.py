@@ -2,11 +2,13 @@
 
 # No ``from __future__ import annotations`` here: spaCy's registry validates a factory's
 # arguments by their annotations, and spaCy 3.8.7 cannot resolve them as strings.
+import contextlib
 import functools
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import catalogue
 import spacy
 from spacy.errors import Errors
 from spacy.language import Language
@@ -162,7 +164,8 @@ def load_nlp(**overrides: Any) -> Language:
     """
     overrides.setdefault("exclude", ["senter"])
     overrides.setdefault("config", {"nlp": {"tokenizer": {"@tokenizers": MODEL_TOKENIZER}}})
-    nlp = spacy.load(model_name(), **overrides)
+    with entry_points_looked_up_once():
+        nlp = spacy.load(model_name(), **overrides)
     memoize_embeddings(nlp)
     use_numpy_matmul(nlp)
     ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None
@@ -175,6 +178,40 @@ def load_nlp(**overrides: Any) -> Language:
     nlp.add_pipe("bilat_gazetteer", last=True)
     nlp.add_pipe("bilat_triggers", last=True)
     return nlp
+
+
+@contextlib.contextmanager
+def entry_points_looked_up_once() -> Iterator[None]:
+    """While spaCy loads a model, look each group of entry points up once.
+
+    spaCy's registries (catalogue) look their group up among every installed package's
+    entry points each time they are asked for their functions, and srsly asks for its
+    msgpack decoders at every file the model reads: 170 lookups, each going over all the
+    entry points, at every start-up. catalogue reads the entry points once, when it is
+    imported, so the answers cannot change meanwhile.
+    """
+    snapshot = catalogue.AVAILABLE_ENTRY_POINTS
+    if not hasattr(snapshot, "select"):
+        yield
+        return
+    catalogue.AVAILABLE_ENTRY_POINTS = _EntryPointsByGroup(snapshot)
+    try:
+        yield
+    finally:
+        catalogue.AVAILABLE_ENTRY_POINTS = snapshot
+
+
+class _EntryPointsByGroup:
+    """The ``select`` of a snapshot of entry points, remembering its answer for each group."""
+
+    def __init__(self, snapshot: Any) -> None:
+        self.snapshot = snapshot
+        self.groups: dict[str, Any] = {}
+
+    def select(self, *, group: str) -> Any:
+        if group not in self.groups:
+            self.groups[group] = self.snapshot.select(group=group)
+        return self.groups[group]
 
 
 @spacy.registry.tokenizers(MODEL_TOKENIZER)
