@@ -133,6 +133,24 @@ def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
     assert all(memo.index for memo in memos)  # they were used
 
 
+def test_entry_points_are_looked_up_once_while_the_model_loads_and_given_back_after():
+    import catalogue
+    import srsly.msgpack
+
+    from bilat.annotate.components import entry_points_looked_up_once
+
+    snapshot = catalogue.AVAILABLE_ENTRY_POINTS
+    decoders = srsly.msgpack.msgpack_decoders.get_all()
+    with entry_points_looked_up_once():
+        memo = catalogue.AVAILABLE_ENTRY_POINTS
+        assert memo is not snapshot
+        for group in ("spacy_factories", "srsly_msgpack_decoders", "no_such_group"):
+            assert list(memo.select(group=group)) == list(snapshot.select(group=group))
+            assert memo.select(group=group) is memo.select(group=group)
+        assert srsly.msgpack.msgpack_decoders.get_all() == decoders
+    assert catalogue.AVAILABLE_ENTRY_POINTS is snapshot
+
+
 def test_the_lemmatizer_looks_forms_up_in_a_set_and_gives_the_lemmas_spacy_gives(plain):
     """spaCy's rule lemmatizer asks whether each form its rules make is in the model's index
     of words, and the index was a list (57,528 nouns): a scan for every form the index lacks.
