@@ -108,11 +108,13 @@ def test_faster_matmul_and_matching_leave_every_annotation_as_spacy_gives_it(
 
     def annotations(nlp):
         return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i,
-                 t.ent_type_, t.ent_iob_)
+                 t.ent_type_, t.ent_iob_, t.norm_, t.shape_, t.prefix_, t.suffix_)
                 for doc in nlp.pipe(sample_paragraphs) for t in doc]
 
     assert len(sample_paragraphs) > 10
     assert annotations(ours) == annotations(plain)
+    # without the model's list of strings, every string the annotations give was added
+    assert len(ours.vocab.strings) < 50_000 < len(plain.vocab.strings)
     ruler = ours.get_pipe("attribute_ruler")
     assert isinstance(ruler.matcher, AnchoredMatcher)
     assert ruler.patterns == plain.get_pipe("attribute_ruler").patterns  # it still saves

@@ -159,10 +159,15 @@ def load_nlp(**overrides: Any) -> Language:
     """spaCy's English pipeline with bilat's components added after the tagger/NER.
 
     Start-up counts: the model's sentence recognizer is disabled anyway (the parser splits
-    sentences), so it is not loaded at all, and the tokenizer is built empty for the
-    model's files to fill (``model_tokenizer``).
+    sentences), so it is not loaded at all; the tokenizer is built empty for the model's
+    files to fill (``model_tokenizer``); and the model's list of strings is not read.
+    That list is the 84,780 words and labels of its training data, so that a hash read
+    from a file can be turned back into its string. bilat reads no Doc from a file, and
+    every string a component gives - a token's text, its norm, lemma, tag, label - it
+    adds to the string store itself; reading the list took 0.12 s.
+    ``tests/test_annotate.py`` checks that every annotation is plain spaCy's.
     """
-    overrides.setdefault("exclude", ["senter"])
+    overrides.setdefault("exclude", ["senter", "strings"])
     overrides.setdefault("config", {"nlp": {"tokenizer": {"@tokenizers": MODEL_TOKENIZER}}})
     with entry_points_looked_up_once():
         nlp = spacy.load(model_name(), **overrides)
