@@ -318,6 +318,27 @@ assert callable(spacy.cli.download) and "typer" in sys.modules
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+def test_langcodes_is_imported_only_when_spacy_matches_a_language_code_with_it():
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import bilat.annotate
+from bilat.annotate import load_nlp
+import spacy.util
+load_nlp()
+assert spacy.util.get_lang_class("en").lang == "en"
+assert "langcodes" not in sys.modules and "langcodes.data_dicts" not in sys.modules
+assert spacy.util.find_matching_language("nb-NO") == "nb"  # langcodes' own work
+assert "langcodes.data_dicts" in sys.modules
+import langcodes
+assert langcodes.tag_is_valid("en") and sys.modules["langcodes"] is langcodes
+assert spacy.util.langcodes.closest_supported_match is langcodes.closest_supported_match
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
 def test_the_attribute_ruler_sets_the_indexed_token_and_refuses_an_index_outside_its_match():
     import spacy
 

@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-from .spacy_without_cli import import_spacy
+from .spacy_import import import_spacy
 
-import_spacy()  # before the modules below import it, so that spaCy comes without its CLI
+import_spacy()  # before the modules below import spaCy: without its CLI, langcodes on use
 
 from .components import GAZETTEER_SPANS, TRIGGER_SPANS, load_nlp, model_name  # noqa: E402
 
