@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What reads the data files, for the keys of what is built from them (``bilat.cache``).
+PARSER = f"PyYAML {yaml.__version__} {YAML_LOADER.__name__}"
 
 
 def parse_yaml(text: str) -> Any:

@@ -31,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from .datafiles import YAML_LOADER, parse_yaml
+from .cache import cached
+from .datafiles import PARSER, YAML_LOADER, parse_yaml
 from .errors import BilatError
 
 ROLES = frozenset({
@@ -916,7 +917,9 @@ def _load(base: Any, where: str) -> KnowledgeBase:
 
 @functools.lru_cache(maxsize=1)
 def _load_default() -> KnowledgeBase:
-    return _load(resources.files("bilat") / "data", "bilat/data")
+    """The bundled knowledge base, from the cache on disk when its files are unchanged."""
+    return cached("knowledge", lambda: _load(resources.files("bilat") / "data", "bilat/data"),
+                  PARSER)
 
 
 def load_knowledge(data_dir: Path | str | None = None) -> KnowledgeBase:

@@ -35,7 +35,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .cache import cached
 from .codebook import load_codebook
+from .datafiles import PARSER
 from .knowledge import KnowledgeBase, load_knowledge
 from .titles import load_titles
 
@@ -511,7 +513,13 @@ def lemma_tables(nlp: Any) -> tuple[LemmaRules, LemmaExceptions]:
 
 @functools.lru_cache(maxsize=1)
 def load_prefilter() -> Prefilter:
-    """The prefilter for the bundled data and the installed model's lemma tables."""
+    """The prefilter for the bundled data and the installed model's lemma tables, from the
+    cache on disk when neither changed."""
+    import spacy
+
     from .annotate import load_nlp
 
-    return build_prefilter(*lemma_tables(load_nlp()))
+    nlp = load_nlp()
+    model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+    return cached("prefilter", lambda: build_prefilter(*lemma_tables(nlp)), model,
+                  f"spaCy {spacy.__version__}", PARSER)
