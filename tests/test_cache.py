@@ -64,6 +64,18 @@ def test_an_empty_setting_turns_the_cache_off(tmp_path, monkeypatch):
     assert len(calls) == 2 and cache.cache_dir() is None
 
 
+def test_no_home_folder_means_no_cache(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    for variable in ("BILAT_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(cache.Path, "home", staticmethod(no_home))
+    build, calls = _counting_build("built")
+    assert cache.cache_dir() is None
+    assert cached("thing", build) == "built" and len(calls) == 1
+
+
 def test_a_folder_that_cannot_be_written_costs_only_the_time(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

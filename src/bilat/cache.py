@@ -47,11 +47,17 @@ def cached(name: str, build: Callable[[], T], *inputs: str) -> T:
 
 
 def cache_dir() -> Path | None:
-    """The folder entries go in; None when ``BILAT_CACHE_DIR`` is set empty."""
+    """The folder entries go in; None when ``BILAT_CACHE_DIR`` is set empty, or when there
+    is no setting and no home folder to put it in (a service account, a bare container)."""
     setting = os.environ.get("BILAT_CACHE_DIR")
     if setting is not None:
         return Path(setting).expanduser() if setting else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
     return Path(base) / "bilat"
 
 
