@@ -195,10 +195,7 @@ def entry_points_looked_up_once() -> Iterator[None]:
     entry points, at every start-up. catalogue reads the entry points once, when it is
     imported, so the answers cannot change meanwhile.
     """
-    snapshot = catalogue.AVAILABLE_ENTRY_POINTS
-    if not hasattr(snapshot, "select"):
-        yield
-        return
+    snapshot = catalogue.AVAILABLE_ENTRY_POINTS  # Python 3.10+: selectable by group
     catalogue.AVAILABLE_ENTRY_POINTS = _EntryPointsByGroup(snapshot)
     try:
         yield
