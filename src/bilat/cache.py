@@ -42,7 +42,7 @@ def cached(name: str, build: Callable[[], T], *inputs: str) -> T:
     except Exception:  # missing, truncated, or unpickling fails: it is built again
         pass
     value = build()
-    _store(path, value)
+    _store(name, path, value)
     return value
 
 
@@ -80,7 +80,7 @@ def _package_digest() -> bytes:
     return digest.digest()
 
 
-def _store(path: Path, value: object) -> None:
+def _store(name: str, path: Path, value: object) -> None:
     """Write an entry atomically and drop the older ones of its name; never fail."""
     temporary = None
     try:
@@ -90,7 +90,7 @@ def _store(path: Path, value: object) -> None:
             pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
         temporary = None
-        for older in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*.pickle"):
+        for older in path.parent.glob(f"{name}-*.pickle"):
             if older != path:
                 older.unlink(missing_ok=True)
     except OSError:
